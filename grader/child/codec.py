@@ -1,0 +1,175 @@
+"""Plain-data messages between the grader and the child that runs submission code.
+
+A message is a JSON header plus the raw bytes of the arrays it carries, so
+nothing is ever unpickled: whatever the child sends, the grader decodes only
+numbers, strings, None, arrays of numeric dtypes, and tuples, lists and dicts
+of those, plus ``Handle`` references to objects that stay in the child.
+
+Frame: ``u32 header length | header JSON | u32 buffer count |
+(u64 length | bytes) per buffer``. This module imports only the standard
+library and numpy: the child imports it.
+"""
+
+import json
+import os
+import select
+import struct
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_HEADER_BYTES = 64 * 1024 * 1024
+MAX_BUFFER_BYTES = 1024 * 1024 * 1024
+MAX_DEPTH = 64
+_NUMERIC_KINDS = frozenset("biufc")
+
+
+class ProtocolError(Exception):
+    """A message that is not well-formed plain data."""
+
+
+class ChannelClosed(ProtocolError):
+    """The other side closed the pipe (the child exited or was killed)."""
+
+
+class ReadTimeout(Exception):
+    """No complete message arrived before the deadline."""
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A reference to an object that stays in the child (a cache, a closure)."""
+
+    id: int
+    type_name: str
+
+
+def encode(value, opaque=None) -> bytes:
+    """Encode ``value`` as one frame.
+
+    ``opaque(obj) -> Handle`` turns a value that is not plain data into a
+    handle; without it such a value raises ``ProtocolError``.
+    """
+    buffers: list[bytes] = []
+    header = json.dumps(_to_json(value, buffers, opaque, 0), allow_nan=True).encode()
+    parts = [struct.pack("<I", len(header)), header, struct.pack("<I", len(buffers))]
+    for buffer in buffers:
+        parts += [struct.pack("<Q", len(buffer)), buffer]
+    return b"".join(parts)
+
+
+def _to_json(value, buffers, opaque, depth):
+    if depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, np.generic):
+        return {"$int": str(value)} if isinstance(value, int) and abs(value) >= 2**53 else value
+    if isinstance(value, Handle):
+        return {"$handle": value.id, "type": value.type_name}
+    if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in _NUMERIC_KINDS:
+        array = np.asarray(value)
+        buffers.append(array.tobytes(order="C"))
+        tag = "$nd" if isinstance(value, np.ndarray) else "$scalar"
+        return {tag: [array.dtype.str, list(array.shape), len(buffers) - 1]}
+    if isinstance(value, tuple | list):
+        items = [_to_json(item, buffers, opaque, depth + 1) for item in value]
+        return {"$tuple": items} if isinstance(value, tuple) else items
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {"$dict": [[k, _to_json(v, buffers, opaque, depth + 1)] for k, v in value.items()]}
+    if opaque is None:
+        raise ProtocolError(f"cannot send a value of type {type(value).__name__}")
+    return _to_json(opaque(value), buffers, opaque, depth)
+
+
+def decode(header: bytes, buffers: list[bytes]):
+    """Decode one frame's parts, checking that everything is plain data."""
+    try:
+        tree = json.loads(header)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"malformed header: {exc}") from None
+    return _from_json(tree, buffers, 0)
+
+
+def _from_json(node, buffers, depth):
+    if depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    if node is None or isinstance(node, bool | int | float | str):
+        return node
+    if isinstance(node, list):
+        return [_from_json(item, buffers, depth + 1) for item in node]
+    if not isinstance(node, dict) or len(node) == 0:
+        raise ProtocolError("unexpected value in header")
+    if "$tuple" in node:
+        return tuple(_from_json(item, buffers, depth + 1) for item in node["$tuple"])
+    if "$dict" in node:
+        return {str(k): _from_json(v, buffers, depth + 1) for k, v in node["$dict"]}
+    if "$int" in node:
+        return int(node["$int"])
+    if "$handle" in node:
+        return Handle(int(node["$handle"]), str(node.get("type", "object")))
+    if "$nd" in node or "$scalar" in node:
+        return _array(node.get("$nd") or node["$scalar"], buffers, scalar="$scalar" in node)
+    raise ProtocolError("unexpected value in header")
+
+
+def _array(spec, buffers, scalar):
+    try:
+        dtype_str, shape, index = spec
+        dtype = np.dtype(str(dtype_str))
+        shape = tuple(int(side) for side in shape)
+        buffer = buffers[int(index)]
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ProtocolError(f"malformed array: {exc}") from None
+    if dtype.kind not in _NUMERIC_KINDS or any(side < 0 for side in shape):
+        raise ProtocolError("malformed array")
+    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != len(buffer):
+        raise ProtocolError("array size does not match its data")
+    array = np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+    return array[()] if scalar else array
+
+
+def write_frame(fd: int, frame: bytes) -> None:
+    """Write a whole frame to a pipe."""
+    view = memoryview(frame)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_frame(fd: int, deadline: float | None = None):
+    """Read and decode one frame; ``deadline`` is a ``time.monotonic()`` value."""
+    reader = _Reader(fd, deadline)
+    (header_len,) = struct.unpack("<I", reader.read(4))
+    if header_len > MAX_HEADER_BYTES:
+        raise ProtocolError("message header too large")
+    header = reader.read(header_len)
+    (count,) = struct.unpack("<I", reader.read(4))
+    buffers, total = [], 0
+    for _ in range(count):
+        (size,) = struct.unpack("<Q", reader.read(8))
+        total += size
+        if total > MAX_BUFFER_BYTES:
+            raise ProtocolError("message too large")
+        buffers.append(reader.read(size))
+    return decode(header, buffers)
+
+
+class _Reader:
+    def __init__(self, fd: int, deadline: float | None):
+        self.fd, self.deadline = fd, deadline
+
+    def read(self, size: int) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            if self.deadline is not None:
+                left = self.deadline - time.monotonic()
+                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                    raise ReadTimeout()
+            chunk = os.read(self.fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise ChannelClosed("the other side closed the channel")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,214 @@
+"""The child process: loads submission units and runs their functions on request.
+
+Run as ``python -I -m grader.child.runner READ_FD WRITE_FD FIRST_HANDLE``. It imports only
+the standard library, numpy and the submission, and talks to the grader in
+plain-data frames (see ``codec``). Requests:
+
+- ``{"op": "load", "unit": name, "path": file}``: import a unit file.
+- ``{"op": "call", "unit", "fn", "args", "kwargs", "keep": [indices]}``: call a
+  function; the listed elements of a returned tuple stay here behind handles.
+- ``{"op": "release"}``: forget every handle.
+- ``{"op": "modules"}``: the names in ``sys.modules`` (for the grader's tests).
+
+Every reply is ``{"ok": True, "value": ..., "warnings": [...], "mutated": [...]}``
+or ``{"ok": False, "error": {"type", "message", "where"}}``.
+"""
+
+import builtins
+import importlib.util
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+from grader.child import codec, policy
+
+
+class Child:
+    """The child's state: loaded units and the objects behind handles."""
+
+    def __init__(self, first_handle: int):
+        self.units: dict[str, object] = {}
+        self.unit_files: set[str] = set()
+        self.handles: dict[int, object] = {}
+        self.next_handle = first_handle
+
+    def opaque(self, obj) -> codec.Handle:
+        handle = codec.Handle(self.next_handle, type(obj).__name__)
+        self.handles[handle.id] = obj
+        self.next_handle += 1
+        return handle
+
+    def resolve(self, value):
+        """Swap handles in decoded arguments for the objects they stand for."""
+        if isinstance(value, codec.Handle):
+            if value.id not in self.handles:
+                raise LookupError("a cache from an earlier, failed call was passed back")
+            return self.handles[value.id]
+        if isinstance(value, tuple | list):
+            return type(value)(self.resolve(item) for item in value)
+        if isinstance(value, dict):
+            return {key: self.resolve(item) for key, item in value.items()}
+        return value
+
+    def load(self, unit: str, path: str) -> None:
+        spec = importlib.util.spec_from_file_location(unit, path)
+        module = importlib.util.module_from_spec(spec)
+        self.unit_files.add(path)
+        sys.modules[unit] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[unit]
+            raise
+        self.units[unit] = module
+
+    def call(self, request: dict) -> dict:
+        function = getattr(self.units[request["unit"]], request["fn"], None)
+        if not callable(function):
+            raise AttributeError(f"{request['unit']}.py has no function {request['fn']}")
+        args = self.resolve(request["args"])
+        kwargs = self.resolve(request["kwargs"])
+        before = _snapshot((args, kwargs))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+                result = function(*args, **kwargs)
+        keep = request.get("keep") or []
+        if isinstance(result, tuple) and keep:
+            result = tuple(
+                self.opaque(item) if i in keep and not _is_plain(item) else item
+                for i, item in enumerate(result)
+            )
+        return {
+            "value": result,
+            "warnings": [_describe_warning(w) for w in caught],
+            "mutated": _mutated(before, (args, kwargs)),
+        }
+
+
+def _is_plain(value) -> bool:
+    try:
+        codec.encode(value)
+    except codec.ProtocolError:
+        return False
+    return True
+
+
+def _snapshot(value):
+    """Copies of the arrays inside ``value``; other leaves are not compared."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple | list):
+        return type(value)(_snapshot(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _snapshot(item) for key, item in value.items()}
+    return None
+
+
+def _mutated(before, after) -> list[str]:
+    """Names (positions or keywords) of arguments whose arrays changed."""
+    changed = []
+    (args0, kwargs0), (args1, kwargs1) = before, after
+    pairs = [(str(i), a, b) for i, (a, b) in enumerate(zip(args0, args1, strict=True))]
+    pairs += [(key, kwargs0[key], kwargs1[key]) for key in kwargs0]
+    for name, old, new in pairs:
+        if not _same(old, new):
+            changed.append(name)
+    return changed
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, np.ndarray):
+        return (
+            isinstance(new, np.ndarray)
+            and old.shape == new.shape
+            and old.dtype == new.dtype
+            and np.array_equal(old, new, equal_nan=old.dtype.kind in "fc")
+        )
+    if isinstance(old, tuple | list):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+    if isinstance(old, dict):
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    return True
+
+
+def _describe_warning(caught: warnings.WarningMessage) -> str:
+    return f"{caught.category.__name__}: {caught.message} (line {caught.lineno})"
+
+
+def _where(exc: BaseException, unit_files: set[str]) -> str:
+    """The innermost line of submission code in the traceback, in plain words."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in unit_files]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    name = frame.filename.rsplit("/", 1)[-1]
+    return f"{name}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}"
+
+
+def _error(exc: BaseException, child: Child) -> dict:
+    message = str(exc)
+    if isinstance(exc, SyntaxError):
+        message = f"{exc.msg} (line {exc.lineno})"
+    return {
+        "ok": False,
+        "error": {
+            "type": type(exc).__name__,
+            "message": message[:2000],
+            "where": _where(exc, child.unit_files),
+        },
+    }
+
+
+def install_import_guard(child: Child) -> None:
+    """Make imports made by submission code fail unless the policy allows them."""
+    original_import = builtins.__import__
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
+        if (globals or {}).get("__file__") in child.unit_files:
+            if level or not policy.is_allowed(name):
+                target = "." * level + name
+                raise ImportError(f"importing {target} is not allowed: {policy.RULE}")
+        return original_import(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded_import
+
+
+def serve(read_fd: int, write_fd: int, first_handle: int) -> None:
+    child = Child(first_handle)
+    install_import_guard(child)
+    while True:
+        try:
+            request = codec.read_frame(read_fd)
+        except codec.ChannelClosed:
+            return
+        reply = handle(child, request)
+        try:
+            frame = codec.encode(reply, opaque=child.opaque)
+        except codec.ProtocolError as exc:
+            frame = codec.encode(_error(exc, child))
+        codec.write_frame(write_fd, frame)
+
+
+def handle(child: Child, request: dict) -> dict:
+    op = request.get("op")
+    try:
+        if op == "load":
+            child.load(request["unit"], request["path"])
+            return {"ok": True, "value": None}
+        if op == "call":
+            return {"ok": True, **child.call(request)}
+        if op == "release":
+            child.handles.clear()
+            return {"ok": True, "value": None}
+        if op == "modules":
+            return {"ok": True, "value": sorted(sys.modules)}
+        raise ValueError(f"unknown request {op!r}")
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # student code may raise anything
+        return _error(exc, child)
+
+
+if __name__ == "__main__":
+    serve(*(int(arg) for arg in sys.argv[1:4]))

@@ -1,0 +1,134 @@
+"""Step 1: load a submission into a scratch folder that holds only its unit files.
+
+A submission is a folder, or a .zip of one, with any subset of the unit files
+at its top level (a .zip holding a single folder is read from that folder).
+Nothing is run here: files are copied, decoded and parsed, and what cannot be
+graded is recorded as a problem of its unit; imports outside the policy are
+recorded as flags.
+"""
+
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from grader.child.policy import RULE, forbidden_imports
+from grader.units import UNITS, unit_file
+
+MAX_UNIT_BYTES = 1024 * 1024
+
+
+class SubmissionError(Exception):
+    """The path cannot be read as a submission at all."""
+
+
+@dataclass
+class LoadedSubmission:
+    """The scratch copy of a submission and what was found while loading it."""
+
+    folder: Path
+    units: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+
+def load_submission(path: Path, scratch: Path) -> LoadedSubmission:
+    """Copy the unit files of ``path`` (folder or .zip) into ``scratch`` and vet them."""
+    path = Path(path)
+    loaded = LoadedSubmission(folder=scratch)
+    if path.is_dir():
+        sources = _folder_sources(path, loaded)
+    elif path.is_file() and zipfile.is_zipfile(path):
+        sources = _zip_sources(path, loaded)
+    else:
+        raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+    for unit, data in sources.items():
+        (scratch / unit_file(unit)).write_bytes(data)
+        _vet(unit, data, loaded)
+    loaded.units = [u for u in UNITS if u in sources]
+    return loaded
+
+
+def _folder_sources(folder: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
+    root = folder.resolve()
+    sources = {}
+    for unit in UNITS:
+        candidate = folder / unit_file(unit)
+        if not candidate.exists() and not candidate.is_symlink():
+            continue
+        target = candidate.resolve()
+        if candidate.is_symlink() and not target.is_relative_to(root):
+            loaded.problems[unit] = (
+                f"{unit_file(unit)} is a link to a file outside the submission; it was refused."
+            )
+            continue
+        if not target.is_file() or target.stat().st_size > MAX_UNIT_BYTES:
+            loaded.problems[unit] = f"{unit_file(unit)} is not a regular file under 1 MiB."
+            continue
+        sources[unit] = target.read_bytes()
+    return sources
+
+
+def _zip_sources(archive: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        for info in infos:
+            if _escapes(info.filename):
+                loaded.flags.append(
+                    f"the archive entry {info.filename!r} would land outside the extraction "
+                    "folder; it was refused."
+                )
+        safe = [i for i in infos if not _escapes(i.filename)]
+        prefix = _common_folder(safe)
+        sources = {}
+        for unit in UNITS:
+            info = next((i for i in safe if i.filename == prefix + unit_file(unit)), None)
+            if info is None:
+                continue
+            if info.file_size > MAX_UNIT_BYTES:
+                loaded.problems[unit] = f"{unit_file(unit)} is larger than 1 MiB."
+                continue
+            sources[unit] = zf.read(info)
+        return sources
+
+
+def _escapes(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0])
+
+
+def _common_folder(infos: list[zipfile.ZipInfo]) -> str:
+    """``"folder/"`` when every entry sits in one top-level folder, else ``""``."""
+    tops = {PurePosixPath(i.filename).parts[0] for i in infos if "/" in i.filename}
+    at_root = any("/" not in i.filename for i in infos if not i.filename.startswith("__MACOSX"))
+    tops.discard("__MACOSX")
+    return f"{tops.pop()}/" if len(tops) == 1 and not at_root else ""
+
+
+def _vet(unit: str, data: bytes, loaded: LoadedSubmission) -> None:
+    name = unit_file(unit)
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        loaded.problems[unit] = f"{name} is not a text file of Python source (not UTF-8)."
+        return
+    try:
+        forbidden = forbidden_imports(source, name)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" at line {line}" if line else ""
+        loaded.problems[unit] = f"{name} has a syntax error{where}: {getattr(exc, 'msg', exc)}."
+        return
+    if forbidden:
+        loaded.flags.append(f"{name} imports {', '.join(forbidden)}: {RULE}.")
+
+
+def make_scratch(parent: Path | None = None) -> Path:
+    """A fresh, empty scratch folder."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="dlmath-", dir=parent))
+
+
+def remove_scratch(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,107 @@
+"""The pytest plugin that runs the checks against one submission.
+
+Loaded by ``tests/conftest.py``. It adds the options ``--submission`` and
+``--call-timeout``, the marker ``check(id)`` that ties a test to a rubric check,
+the session fixture ``submission`` (a ``SubmissionProxy``), and the
+``GradingRun`` that records every item's outcome. The grader registers its own
+``GradingRun`` before the session starts and reads the outcomes afterwards.
+"""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+from grader.paths import SOLUTIONS
+from grader.run.session import Session, SubmissionProxy
+from grader.score.outcome import ItemOutcome, classify
+
+RUN_KEY = pytest.StashKey["GradingRun"]()
+DEFAULT_TIMEOUT = 10.0
+
+# Every student faces the same cases: derandomized, no example database, and no
+# shrinking (which would call a hung or crashing submission again and again).
+settings.register_profile(
+    "dlmath",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=20,
+    phases=(Phase.explicit, Phase.generate),
+    report_multiple_bugs=False,
+    print_blob=False,
+    verbosity=Verbosity.quiet,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+class GradingRun:
+    """The submission under test and the outcome of every test item."""
+
+    def __init__(self, folder: Path, timeout: float = DEFAULT_TIMEOUT):
+        self.session = Session(folder, timeout)
+        self.outcomes: list[ItemOutcome] = []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        check = check_of(item)
+        if check is not None and not self.session.has_unit(check.split("/")[0]):
+            pytest.skip(f"the submission has no {check.split('/')[0]}.py")
+        self.session.begin_item()
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        self.session.end_item()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        check = check_of(item)
+        if check is not None and not report.skipped and (call.when == "call" or report.failed):
+            exc = call.excinfo.value if call.excinfo is not None else None
+            self.outcomes.append(classify(check, exc, function_of(item)))
+        return report
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def check_of(item: pytest.Item) -> str | None:
+    """The rubric check id (``unit/name``) a test item belongs to."""
+    marker = item.get_closest_marker("check")
+    return marker.args[0] if marker else None
+
+
+def function_of(item: pytest.Item) -> str:
+    """The submission function a check is about, for messages (``fn=`` on the marker)."""
+    marker = item.get_closest_marker("check")
+    return marker.kwargs.get("fn", marker.args[0].split("/")[1]) if marker else item.name
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dlmath", "dlmath grading")
+    group.addoption("--submission", default=str(SOLUTIONS),
+                    help="folder of unit files to check (default: the reference solutions)")
+    group.addoption("--call-timeout", type=float, default=DEFAULT_TIMEOUT,
+                    help="seconds each call into the submission may take")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "check(id, fn=None): the rubric check a test belongs to")
+    settings.load_profile("dlmath")
+    run = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, GradingRun)), None)
+    if run is None:
+        run = GradingRun(Path(config.getoption("submission")), config.getoption("call_timeout"))
+        config.pluginmanager.register(run, "dlmath-grading-run")
+    config.stash[RUN_KEY] = run
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.close()
+
+
+@pytest.fixture(scope="session")
+def submission(pytestconfig: pytest.Config) -> SubmissionProxy:
+    """The submission under test: ``submission.<unit>.<function>(...)`` runs in the child."""
+    return SubmissionProxy(pytestconfig.stash[RUN_KEY].session)

@@ -1,0 +1,47 @@
+"""Step 2: run the hidden checks of some units against a loaded submission.
+
+The checks are pytest suites (``tests/hidden/test_<unit>.py``) run in this
+process, where torch computes the expected values; every call into the
+submission goes to the child through ``GradingRun``'s session.
+"""
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from grader.paths import REPO_ROOT
+from grader.run.plugin import GradingRun
+from grader.run.session import UnitLoadError
+from grader.score.outcome import ItemOutcome
+
+
+def run_checks(folder: Path, units: list[str], suite: Path, timeout: float
+               ) -> tuple[list[ItemOutcome], dict[str, str]]:
+    """Run ``suite/test_<unit>.py`` for each unit; return outcomes and load problems.
+
+    A unit that cannot be imported in the child is not run: its problem is
+    returned instead, and its checks score as errors.
+    """
+    run = GradingRun(folder, timeout)
+    problems: dict[str, str] = {}
+    try:
+        for unit in units:
+            try:
+                run.session.load(unit)
+            except UnitLoadError as exc:
+                problems[unit] = str(exc)
+        runnable = [unit for unit in units if unit not in problems]
+        if runnable:
+            _pytest(run, [suite / f"test_{unit}.py" for unit in runnable])
+    finally:
+        run.close()
+    return run.outcomes, problems
+
+
+def _pytest(run: GradingRun, files: list[Path]) -> None:
+    args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
+            "-p", "no:cacheprovider", "-q", "--no-header", "--disable-warnings"]
+    with contextlib.redirect_stdout(io.StringIO()):  # the report is ours to print
+        pytest.main(args, plugins=[run])

@@ -1,0 +1,57 @@
+"""Turn what happened in one test item into a status and plain-words feedback."""
+
+from dataclasses import dataclass
+
+from grader.feedback.expect import CheckFailed
+from grader.run.child import CallTimeout, ChildDied, StudentError
+from grader.run.session import UnitLoadError, UnitMissing
+
+PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One test item's verdict, attributed to one rubric check."""
+
+    check: str
+    status: str
+    feedback: str = ""
+
+
+def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcome:
+    """The outcome of a test item that raised ``exc`` (or None when it passed).
+
+    ``function`` names the submission function the check is about, for messages
+    about calls that never returned.
+    """
+    exc = _innermost(exc)
+    if exc is None:
+        return ItemOutcome(check, PASSED)
+    if isinstance(exc, CheckFailed):
+        return ItemOutcome(check, FAILED, str(exc))
+    if isinstance(exc, StudentError):
+        return ItemOutcome(check, FAILED, _student_error(exc, function))
+    if isinstance(exc, CallTimeout):
+        return ItemOutcome(check, TIMEOUT, f"{function} {exc}: is there an endless loop?")
+    if isinstance(exc, ChildDied):
+        return ItemOutcome(check, ERROR, f"the process running your code {exc} during {function}.")
+    if isinstance(exc, UnitLoadError | UnitMissing):
+        return ItemOutcome(check, ERROR, str(exc))
+    return ItemOutcome(
+        check, FAILED,
+        f"the check could not use what {function} returned ({type(exc).__name__}: {exc}).",
+    )
+
+
+def _student_error(exc: StudentError, function: str) -> str:
+    if exc.type == "NotImplementedError":
+        return f"{function} is not implemented yet."
+    where = f" at {exc.where}" if exc.where else ""
+    return f"your code raised {exc.type}: {exc.message}{where}."
+
+
+def _innermost(exc: BaseException | None) -> BaseException | None:
+    """Unwrap exception groups (hypothesis may raise one) to their first leaf."""
+    while getattr(exc, "exceptions", None):
+        exc = exc.exceptions[0]
+    return exc

@@ -1,0 +1,77 @@
+"""Step 3: score the checks' outcomes against the rubric.
+
+The result has exactly the shape of the contract's JSON report.
+"""
+
+from dataclasses import dataclass, field
+
+from grader.score.outcome import ERROR, FAILED, PASSED, TIMEOUT, ItemOutcome
+from grader.score.rubric import Check
+from grader.units import unit_file
+
+GRADED, MISSING = "graded", "missing"
+_SEVERITY = (TIMEOUT, ERROR, FAILED)
+
+
+@dataclass
+class CheckResult:
+    id: str
+    score: float
+    max_score: float
+    status: str
+    feedback: str
+
+
+@dataclass
+class UnitResult:
+    unit: str
+    score: float
+    max_score: float
+    status: str
+    checks: list[CheckResult]
+
+
+@dataclass
+class Report:
+    score: float
+    max_score: float
+    flags: list[str] = field(default_factory=list)
+    units: list[UnitResult] = field(default_factory=list)
+
+
+def score_check(check: Check, outcomes: list[ItemOutcome]) -> CheckResult:
+    """A check passes only if it ran and every one of its test items passed."""
+    if not outcomes:
+        return CheckResult(check.id, 0.0, check.points, ERROR, "no test ran for this check.")
+    failures = [o for o in outcomes if o.status != PASSED]
+    if not failures:
+        return CheckResult(check.id, check.points, check.points, PASSED, "")
+    worst = min(failures, key=lambda o: _SEVERITY.index(o.status))
+    first = next(o for o in failures if o.status == worst.status)
+    return CheckResult(check.id, 0.0, check.points, worst.status, first.feedback)
+
+
+def score_unit(unit: str, checks: tuple[Check, ...], outcomes: list[ItemOutcome],
+               present: bool, problem: str | None) -> UnitResult:
+    """A unit's checks; a missing or unloadable unit scores 0 with one message."""
+    if not present or problem:
+        status = MISSING if not present else ERROR
+        check_status = FAILED if not present else ERROR
+        message = problem or f"not attempted: the submission has no {unit_file(unit)}."
+        results = [CheckResult(c.id, 0.0, c.points, check_status, message) for c in checks]
+        return UnitResult(unit, 0.0, _total(c.points for c in checks), status, results)
+    by_check: dict[str, list[ItemOutcome]] = {c.id: [] for c in checks}
+    for outcome in outcomes:
+        by_check.setdefault(outcome.check, []).append(outcome)
+    results = [score_check(c, by_check[c.id]) for c in checks]
+    return UnitResult(unit, _total(r.score for r in results),
+                      _total(c.points for c in checks), GRADED, results)
+
+
+def build_report(units: list[UnitResult], flags: list[str]) -> Report:
+    return Report(_total(u.score for u in units), _total(u.max_score for u in units),
+                  list(flags), units)
+
+
+def _total(values) -> float:
+    return round(float(sum(values)), 6)

@@ -1,0 +1,151 @@
+"""Hidden checks for losses.py, held to torch in float64."""
+
+import numpy as np
+import pytest
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader.feedback.expect import (
+    expect_array,
+    expect_dtype,
+    expect_no_warnings,
+    expect_pair,
+    expect_scalar,
+    expect_unmodified,
+)
+from tests import oracle
+from tests.strategies import seeds, shapes
+
+reductions = st.sampled_from(["mean", "sum"])
+grad_scales = st.sampled_from([1.0, 0.37, -2.5])  # the upstream gradient of the loss
+
+
+def regression(shape, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+
+
+def probabilities(shape, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    target = rng.random(shape)
+    target[rng.random(shape) < 0.5] = 1.0  # hard labels beside soft ones
+    return rng.uniform(0.02, 0.98, shape).astype(dtype), target.astype(dtype)
+
+
+def logits(shape, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(shape) * 3).astype(dtype), rng.random(shape).astype(dtype)
+
+
+def classes(shape, seed, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    n, c = shape[0], shape[-1]
+    return (rng.standard_normal((n, c)) * 3).astype(dtype), rng.integers(0, c, n)
+
+
+LOSSES = {  # name: (torch's function, input maker, shapes of input)
+    "mse_loss": (F.mse_loss, regression, shapes(1, 3)),
+    "binary_cross_entropy": (F.binary_cross_entropy, probabilities, shapes(1, 3)),
+    "binary_cross_entropy_with_logits": (F.binary_cross_entropy_with_logits, logits, shapes(1, 3)),
+    "cross_entropy": (F.cross_entropy, classes, shapes(2, 2, max_side=6)),
+}
+
+
+def checked(names, check_suffix, fn_suffix="forward"):
+    return pytest.mark.parametrize("name", [
+        pytest.param(n, id=n, marks=pytest.mark.check(
+            f"losses/{check_suffix.format(n)}", fn=f"{n}_{fn_suffix}"))
+        for n in names
+    ])
+
+
+def forward(submission, name, inputs, **kwargs):
+    fn = f"{name}_forward"
+    return expect_pair(getattr(submission.losses, fn)(*inputs, **kwargs), fn)
+
+
+def backward(submission, name, grad_output, cache):
+    return getattr(submission.losses, f"{name}_backward")(grad_output, cache)
+
+
+def _reduction_kwargs(reduction: str) -> dict:
+    return {} if reduction == "mean" else {"reduction": reduction}  # 'mean' is the default
+
+
+def words(inputs, reduction) -> str:
+    return f"for input of shape {inputs[0].shape}, reduction='{reduction}'"
+
+
+@checked(LOSSES, "{}_forward")
+@given(data=st.data(), seed=seeds, reduction=reductions)
+def test_forward(submission, name, data, seed, reduction):
+    torch_fn, make, shape_strategy = LOSSES[name]
+    inputs = make(data.draw(shape_strategy), seed)
+    loss, _ = forward(submission, name, inputs, **_reduction_kwargs(reduction))
+    expected = oracle.value(torch_fn, *inputs, reduction=reduction)
+    expect_scalar(loss, float(expected), f"{name}_forward", context=words(inputs, reduction))
+
+
+@checked(LOSSES, "{}_backward", "backward")
+@given(data=st.data(), seed=seeds, reduction=reductions, scale=grad_scales)
+def test_backward(submission, name, data, seed, reduction, scale):
+    torch_fn, make, shape_strategy = LOSSES[name]
+    inputs = make(data.draw(shape_strategy), seed)
+    _, (expected, _) = oracle.vjp(torch_fn, list(inputs), np.array(scale), reduction=reduction)
+    _, cache = forward(submission, name, inputs, **_reduction_kwargs(reduction))
+    expect_array(backward(submission, name, scale, cache), expected, f"{name}_backward",
+                 context=f"{words(inputs, reduction)}, grad_output={scale}")
+
+
+def _forward_and_backward(submission, name, inputs, context):
+    """Both passes on ``inputs``, with no warnings and torch's values."""
+    torch_fn = LOSSES[name][0]
+    expected_loss, (expected_grad, _) = oracle.vjp(torch_fn, list(inputs), np.array(0.75))
+    loss, cache = forward(submission, name, inputs)
+    expect_no_warnings(submission.losses.last.warnings, f"{name}_forward", context=context)
+    expect_scalar(loss, float(expected_loss), f"{name}_forward", context=context)
+    grad = backward(submission, name, 0.75, cache)
+    expect_no_warnings(submission.losses.last.warnings, f"{name}_backward", context=context)
+    expect_array(grad, expected_grad, f"{name}_backward", context=context, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.check("losses/binary_cross_entropy_edges", fn="binary_cross_entropy_forward")
+def test_binary_cross_entropy_at_zero_and_one(submission):
+    probs = np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.5])
+    target = np.array([0.0, 1.0, 1.0, 0.0, 0.5, 0.5, 1.0])
+    _forward_and_backward(submission, "binary_cross_entropy", (probs, target),
+                          "for probabilities of exactly 0 and 1")
+
+
+@pytest.mark.check("losses/binary_cross_entropy_with_logits_stable",
+                   fn="binary_cross_entropy_with_logits_forward")
+def test_binary_cross_entropy_with_logits_large(submission):
+    x = np.array([-1e4, -1e3, -50.0, 0.0, 50.0, 1e3, 1e4, 1e4, -1e4])
+    target = np.array([0.0, 1.0, 0.5, 1.0, 0.0, 1.0, 0.0, 1.0, 0.3])
+    _forward_and_backward(submission, "binary_cross_entropy_with_logits", (x, target),
+                          "for logits as large as 1e4 in magnitude")
+
+
+@pytest.mark.check("losses/cross_entropy_stable", fn="cross_entropy_forward")
+def test_cross_entropy_large(submission):
+    x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 5e3], [1e3, 1e3, -1e3], [0.0, -50.0, 50.0]])
+    target = np.array([1, 0, 2, 1])
+    _forward_and_backward(submission, "cross_entropy", (x, target),
+                          "for logits as large as 1e4 in magnitude")
+
+
+@checked(LOSSES, "float32")
+def test_float32(submission, name):
+    _, make, _ = LOSSES[name]
+    _, cache = forward(submission, name, make((4, 3), 31, dtype=np.float32))
+    grad = backward(submission, name, 1.5, cache)
+    expect_dtype(grad, np.float32, f"{name}_backward", context="for float32 inputs")
+
+
+@checked(LOSSES, "inputs_unmodified")
+def test_inputs_unmodified(submission, name):
+    _, make, _ = LOSSES[name]
+    _, cache = forward(submission, name, make((5, 4), 41))
+    expect_unmodified(submission.losses.last.mutated, f"{name}_forward", ("input", "target"))
+    backward(submission, name, 0.5, cache)
