@@ -84,13 +84,17 @@ def expect_scalar(actual, expected: float, name: str, *, context: str = "",
            f"{_ratio_hint(value, expected)}.")
 
 
-def expect_finite(actual: np.ndarray, name: str, *, context: str = "") -> None:
-    """No NaN or inf anywhere in ``actual``."""
+def expect_finite(actual, name: str, *, shape=None, context: str = "") -> None:
+    """No NaN or inf anywhere in ``actual`` (an array, of ``shape`` if given)."""
+    where = f" {context}" if context else ""
+    expect(isinstance(actual, np.ndarray),
+           f"{name}{where} should return a NumPy array; it returned {_kind(actual)}.")
+    expect(shape is None or actual.shape == tuple(shape),
+           f"{name}{where} returned shape {actual.shape}; expected {shape}.")
     if actual.dtype.kind not in "fc" or np.isfinite(actual).all():
         return
     bad = np.argwhere(~np.isfinite(actual))
     first = tuple(int(i) for i in bad[0])
-    where = f" {context}" if context else ""
     raise CheckFailed(
         f"{name}{where} returned {len(bad)} non-finite value(s) (NaN or inf), the first "
         f"{actual[first]} at index {first}. Values: {preview(actual)}."

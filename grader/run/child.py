@@ -32,6 +32,8 @@ _SINGLE_THREADED = {
 class ChildError(Exception):
     """A request that did not produce a reply from submission code."""
 
+    function = ""  # the submission function that was running, once known
+
 
 class CallTimeout(ChildError):
     """The child did not answer in time and was killed."""
@@ -48,6 +50,7 @@ class StudentError(Exception):
     type: str
     message: str
     where: str = ""
+    function: str = ""
 
     def __str__(self) -> str:
         return f"{self.type}: {self.message}"

@@ -82,10 +82,11 @@ class Session:
                        "kwargs": dict(kwargs), "keep": list(keep)}
             reply = self.child.request(request, self.timeout)
         except ChildError as exc:
+            exc.function = exc.function or fn
             self.broken = exc
             raise
         if not reply.get("ok"):
-            raise StudentError(**reply["error"])
+            raise StudentError(**reply["error"], function=fn)
         self.last = Reply(reply["value"], reply.get("warnings", []), reply.get("mutated", []))
         return self.last.value
 

@@ -27,6 +27,7 @@ def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcom
     exc = _innermost(exc)
     if exc is None:
         return ItemOutcome(check, PASSED)
+    function = getattr(exc, "function", "") or function
     if isinstance(exc, CheckFailed):
         return ItemOutcome(check, FAILED, str(exc))
     if isinstance(exc, StudentError):
@@ -47,7 +48,7 @@ def _student_error(exc: StudentError, function: str) -> str:
     if exc.type == "NotImplementedError":
         return f"{function} is not implemented yet."
     where = f" at {exc.where}" if exc.where else ""
-    return f"your code raised {exc.type}: {exc.message}{where}."
+    return f"{function} raised {exc.type}: {exc.message}{where}."
 
 
 def _innermost(exc: BaseException | None) -> BaseException | None:

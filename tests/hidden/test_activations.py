@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from grader.feedback.expect import (
     expect_array,
     expect_dtype,
+    expect_finite,
     expect_no_warnings,
     expect_pair,
     expect_unmodified,
@@ -125,14 +126,14 @@ def test_normalising_backward(submission, name, case, seed):
 def test_stable_for_large_inputs(submission, name):
     x = np.stack([EXTREMES, EXTREMES[::-1], EXTREMES * 0.5])
     grad = upstream(x.shape, 9)
-    expected_out, (expected_grad,) = oracle.vjp(TORCH[name], [x], grad)
+    expected_out = oracle.value(TORCH[name], x)
     context = "for inputs as large as 1e4 in magnitude"
     out, cache = forward(submission, name, x)
     expect_no_warnings(submission.activations.last.warnings, f"{name}_forward", context=context)
     expect_array(out, expected_out, f"{name}_forward", context=context)
     grad_x = backward(submission, name, grad, cache)
     expect_no_warnings(submission.activations.last.warnings, f"{name}_backward", context=context)
-    expect_array(grad_x, expected_grad, f"{name}_backward", context=context)
+    expect_finite(grad_x, f"{name}_backward", shape=x.shape, context=context)
 
 
 ALL = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from grader.feedback.expect import (
     expect_array,
     expect_dtype,
+    expect_finite,
     expect_no_warnings,
     expect_pair,
     expect_scalar,
@@ -99,7 +100,11 @@ def test_backward(submission, name, data, seed, reduction, scale):
 
 
 def _forward_and_backward(submission, name, inputs, context):
-    """Both passes on ``inputs``, with no warnings and torch's values."""
+    """Both passes on ``inputs`` with no warnings: torch's loss, a finite gradient.
+
+    The gradient's values are the backward check's business; here it must
+    only survive the extreme inputs.
+    """
     torch_fn = LOSSES[name][0]
     expected_loss, (expected_grad, _) = oracle.vjp(torch_fn, list(inputs), np.array(0.75))
     loss, cache = forward(submission, name, inputs)
@@ -107,7 +112,7 @@ def _forward_and_backward(submission, name, inputs, context):
     expect_scalar(loss, float(expected_loss), f"{name}_forward", context=context)
     grad = backward(submission, name, 0.75, cache)
     expect_no_warnings(submission.losses.last.warnings, f"{name}_backward", context=context)
-    expect_array(grad, expected_grad, f"{name}_backward", context=context, rtol=1e-6, atol=1e-6)
+    expect_finite(grad, f"{name}_backward", shape=expected_grad.shape, context=context)
 
 
 @pytest.mark.check("losses/binary_cross_entropy_edges", fn="binary_cross_entropy_forward")
