@@ -1,0 +1,522 @@
+"""PyTorch-style layers built on *your* unit functions (ungraded, provided).
+
+Each module's ``forward`` calls the matching ``*_forward`` function of a unit
+file in the selected units folder (see :mod:`dlmath.units`) and keeps the
+returned cache; ``backward(grad_output)`` calls ``*_backward`` with that
+cache, adds the parameter gradients into ``param.grad`` (accumulating, as torch
+does) and returns the gradient with respect to the module's input.
+
+There is no autograd: you call ``backward`` yourself, in reverse order::
+
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    criterion = nn.CrossEntropyLoss()
+    loss = criterion(model(x), y)          # a Python float
+    model.backward(criterion.backward())   # fills p.grad for p in model.parameters()
+
+Names, argument names, weight layouts and default initialisations follow
+``torch.nn``. Parameters are float64 unless you pass ``dtype``. Random
+initialisation draws from the NumPy ``Generator`` passed as ``rng``, or from a
+module-level generator seeded with 0 (reseed it with :func:`manual_seed`).
+"""
+
+import math
+
+import numpy as np
+
+from dlmath import units
+
+_default_rng = np.random.default_rng(0)
+
+
+def manual_seed(seed):
+    """Reseed the default generator used when a layer gets no ``rng``."""
+    global _default_rng
+    _default_rng = np.random.default_rng(seed)
+
+
+def _uniform(rng, bound, shape, dtype):
+    """Array of ``shape`` drawn from U(-bound, bound) in ``dtype``."""
+    rng = _default_rng if rng is None else rng
+    return rng.uniform(-bound, bound, size=shape).astype(dtype)
+
+
+def _accumulate(params, grads):
+    """``param.accumulate(grad)`` for each pair, skipping absent (None) parameters."""
+    for param, grad in zip(params, grads, strict=True):
+        if param is not None:
+            param.accumulate(grad)
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+class Parameter:
+    """A trainable array: ``data`` (the values) and ``grad`` (None or same shape).
+
+    ``grad`` starts as ``None``; each ``backward`` adds into it, like torch.
+    """
+
+    def __init__(self, data):
+        self.data = np.array(data, copy=True)
+        self.grad = None
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    def accumulate(self, grad):
+        """Add ``grad`` into ``self.grad`` (``None`` grads are ignored)."""
+        if grad is None:
+            return
+        if self.grad is None:
+            self.grad = np.array(grad, dtype=self.data.dtype, copy=True)
+        else:
+            self.grad += grad
+
+    def __repr__(self):
+        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+class Module:
+    """Base class: subclasses define ``forward(...)`` and ``backward(grad_output)``.
+
+    Parameters and sub-modules are found among the instance attributes
+    (also inside lists and tuples), in the order they were assigned.
+    """
+
+    training = True
+    _cache = None
+
+    def __init__(self):
+        self.training = True
+        self._cache = None
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} defines no forward()")
+
+    def backward(self, grad_output):
+        raise NotImplementedError(f"{type(self).__name__} defines no backward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def _saved(self):
+        """The cache of the last forward; an error if there was none."""
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
+        return self._cache
+
+    def named_children(self):
+        """Yield ``(name, module)`` for each direct sub-module."""
+        for name, value in vars(self).items():
+            if name == "_cache":
+                continue
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def children(self):
+        return (module for _, module in self.named_children())
+
+    def named_parameters(self, prefix=""):
+        """Yield ``(name, Parameter)``: own parameters first, then sub-modules'."""
+        seen = set()
+        for name, param in self._named_parameters(prefix):
+            if id(param) not in seen:
+                seen.add(id(param))
+                yield name, param
+
+    def _named_parameters(self, prefix):
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child._named_parameters(f"{prefix}{name}.")
+
+    def parameters(self):
+        """List of all Parameters of this module and its sub-modules."""
+        return [param for _, param in self.named_parameters()]
+
+    def zero_grad(self, set_to_none=True):
+        """Reset every ``param.grad``: to ``None`` (torch's default) or to zeros."""
+        for param in self.parameters():
+            param.grad = None if set_to_none else np.zeros_like(param.data)
+
+    def train(self, mode=True):
+        """Set ``training`` on this module and all sub-modules; returns self."""
+        self.training = mode
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Same as ``train(False)``."""
+        return self.train(False)
+
+    def extra_repr(self):
+        return ""
+
+    def __repr__(self):
+        lines = [f"  ({name}): {child!r}".replace("\n", "\n  ")
+                 for name, child in self.named_children()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        return head + ("\n" + "\n".join(lines) + "\n)" if lines else ")")
+
+
+class Sequential(Module):
+    """Modules applied in order; ``backward`` runs them in reverse."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = list(modules)
+
+    def named_children(self):
+        for i, module in enumerate(self.layers):
+            yield str(i), module
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def forward(self, x):
+        for module in self.layers:
+            x = module(x)
+        return x
+
+    def backward(self, grad_output):
+        for module in reversed(self.layers):
+            grad_output = module.backward(grad_output)
+        return grad_output
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``: ``x (*, in_features)`` -> ``y (*, out_features)``.
+
+    ``weight (out_features, in_features)`` and ``bias (out_features,)`` start
+    as U(-1/sqrt(in_features), 1/sqrt(in_features)), torch's default. Unit:
+    ``linear``.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, *, rng=None, dtype=np.float64):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+        self.weight = Parameter(_uniform(rng, bound, (out_features, in_features), dtype))
+        self.bias = Parameter(_uniform(rng, bound, (out_features,), dtype)) if bias else None
+
+    def forward(self, x):
+        bias = None if self.bias is None else self.bias.data
+        out, self._cache = units.function("linear", "linear_forward")(x, self.weight.data, bias)
+        return out
+
+    def backward(self, grad_output):
+        grad_x, grad_weight, grad_bias = units.function("linear", "linear_backward")(
+            grad_output, self._saved())
+        _accumulate((self.weight, self.bias), (grad_weight, grad_bias))
+        return grad_x
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class _Activation(Module):
+    """Elementwise/axis-wise function of unit ``activations``: ``x (*)`` -> ``(*)``."""
+
+    _name = ""
+
+    def _kwargs(self):
+        return {}
+
+    def forward(self, x):
+        forward = units.function("activations", f"{self._name}_forward")
+        out, self._cache = forward(x, **self._kwargs())
+        return out
+
+    def backward(self, grad_output):
+        backward = units.function("activations", f"{self._name}_backward")
+        return backward(grad_output, self._saved())
+
+
+class ReLU(_Activation):
+    """``max(x, 0)`` elementwise."""
+
+    _name = "relu"
+
+
+class LeakyReLU(_Activation):
+    """``x`` if ``x > 0`` else ``negative_slope * x``, elementwise."""
+
+    _name = "leaky_relu"
+
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def _kwargs(self):
+        return {"negative_slope": self.negative_slope}
+
+
+class Sigmoid(_Activation):
+    """``1 / (1 + exp(-x))`` elementwise."""
+
+    _name = "sigmoid"
+
+
+class Tanh(_Activation):
+    """``tanh(x)`` elementwise."""
+
+    _name = "tanh"
+
+
+class Softmax(_Activation):
+    """Softmax along axis ``dim`` (required: torch's implicit dim is deprecated)."""
+
+    _name = "softmax"
+
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def _kwargs(self):
+        return {"dim": self.dim}
+
+
+class LogSoftmax(Softmax):
+    """Log-softmax along axis ``dim``."""
+
+    _name = "log_softmax"
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim..end_dim`` into one: ``(N, C, H, W)`` -> ``(N, C*H*W)``."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        shape = x.shape
+        start, end = self.start_dim % x.ndim, self.end_dim % x.ndim
+        self._cache = shape
+        return x.reshape((*shape[:start], -1, *shape[end + 1:]))
+
+    def backward(self, grad_output):
+        return grad_output.reshape(self._saved())
+
+
+class Conv2d(Module):
+    """2-D cross-correlation: ``x (N, C_in, H, W)`` -> ``(N, C_out, H_out, W_out)``.
+
+    ``weight (C_out, C_in, kH, kW)`` and ``bias (C_out,)`` start as
+    U(-1/sqrt(C_in*kH*kW), +...), torch's default. Zero padding, no dilation
+    or groups. Unit: ``conv``.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True,
+                 *, rng=None, dtype=np.float64):
+        super().__init__()
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size, self.stride, self.padding = _pair(kernel_size), stride, padding
+        shape = (out_channels, in_channels, *self.kernel_size)
+        bound = 1 / math.sqrt(in_channels * self.kernel_size[0] * self.kernel_size[1])
+        self.weight = Parameter(_uniform(rng, bound, shape, dtype))
+        self.bias = Parameter(_uniform(rng, bound, (out_channels,), dtype)) if bias else None
+
+    def forward(self, x):
+        bias = None if self.bias is None else self.bias.data
+        out, self._cache = units.function("conv", "conv2d_forward")(
+            x, self.weight.data, bias, stride=self.stride, padding=self.padding)
+        return out
+
+    def backward(self, grad_output):
+        grad_x, grad_weight, grad_bias = units.function("conv", "conv2d_backward")(
+            grad_output, self._saved())
+        _accumulate((self.weight, self.bias), (grad_weight, grad_bias))
+        return grad_x
+
+    def extra_repr(self):
+        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, padding={self.padding}")
+
+
+class MaxPool2d(Module):
+    """Max pooling, no padding: ``x (N, C, H, W)`` -> ``(N, C, H_out, W_out)``. Unit: ``conv``."""
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride
+
+    def forward(self, x):
+        out, self._cache = units.function("conv", "max_pool2d_forward")(
+            x, self.kernel_size, stride=self.stride)
+        return out
+
+    def backward(self, grad_output):
+        return units.function("conv", "max_pool2d_backward")(grad_output, self._saved())
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}"
+
+
+class RNN(Module):
+    """One-layer tanh RNN with torch's parameter names. Unit: ``rnn``.
+
+    ``forward(input, hx=None) -> (output, h_n)`` with ``input (N, L, I)`` if
+    ``batch_first`` else ``(L, N, I)`` (torch's default), ``hx`` and ``h_n``
+    ``(1, N, H)``, ``output`` like ``input`` with ``H`` features.
+    ``backward(grad_output, grad_h_n=None) -> (grad_input, grad_hx)``;
+    ``grad_hx`` is ``None`` when ``hx`` was ``None``.
+
+    ``weight_ih_l0 (H, I)``, ``weight_hh_l0 (H, H)``, ``bias_ih_l0 (H,)`` and
+    ``bias_hh_l0 (H,)`` start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
+    """
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+                 batch_first=False, *, rng=None, dtype=np.float64):
+        super().__init__()
+        if num_layers != 1 or nonlinearity != "tanh":
+            raise NotImplementedError("dlmath.nn.RNN has one layer and the tanh nonlinearity")
+        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        bound = 1 / math.sqrt(hidden_size)
+        self.weight_ih_l0 = Parameter(_uniform(rng, bound, (hidden_size, input_size), dtype))
+        self.weight_hh_l0 = Parameter(_uniform(rng, bound, (hidden_size, hidden_size), dtype))
+        self.bias_ih_l0 = Parameter(_uniform(rng, bound, (hidden_size,), dtype)) if bias else None
+        self.bias_hh_l0 = Parameter(_uniform(rng, bound, (hidden_size,), dtype)) if bias else None
+
+    def _params(self):
+        return (self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0)
+
+    def forward(self, input, hx=None):  # noqa: A002 (torch's argument name)
+        if input.ndim != 3:
+            raise ValueError(f"RNN expects a batched 3-D input, got shape {input.shape}")
+        x = input if self.batch_first else input.swapaxes(0, 1)
+        h0 = None if hx is None else hx[0]
+        weights = [None if p is None else p.data for p in self._params()]
+        (output, h_n), self._cache = units.function("rnn", "rnn_forward")(x, h0, *weights)
+        return (output if self.batch_first else output.swapaxes(0, 1)), h_n[None]
+
+    def backward(self, grad_output, grad_h_n=None):
+        grad_out = grad_output if self.batch_first else grad_output.swapaxes(0, 1)
+        grad_last = None if grad_h_n is None else grad_h_n[0]
+        grad_x, grad_h0, *grads = units.function("rnn", "rnn_backward")(
+            grad_out, grad_last, self._saved())
+        _accumulate(self._params(), grads)
+        grad_x = grad_x if self.batch_first else grad_x.swapaxes(0, 1)
+        return grad_x, (None if grad_h0 is None else grad_h0[None])
+
+    def extra_repr(self):
+        return f"{self.input_size}, {self.hidden_size}, batch_first={self.batch_first}"
+
+
+class MultiheadAttention(Module):
+    """Multi-head self-attention with torch's parameters. Unit: ``attention``.
+
+    ``forward(query, key=None, value=None, is_causal=False) -> (out, None)``:
+    self-attention only, so ``key`` and ``value`` must be ``None`` or equal to
+    ``query``; ``query (N, L, E)`` if ``batch_first`` else ``(L, N, E)``, and
+    ``out`` has the same shape. The second result stands for torch's attention
+    weights, which are not computed (as with torch's ``need_weights=False``).
+    ``is_causal=True`` matches torch given ``attn_mask`` = the causal mask.
+    ``backward(grad_output) -> grad_query``.
+
+    ``in_proj_weight (3E, E)`` (xavier-uniform), ``in_proj_bias (3E,)``
+    (zeros), ``out_proj.weight (E, E)`` (U(-1/sqrt(E), 1/sqrt(E))) and
+    ``out_proj.bias (E,)`` (zeros), as torch initialises them.
+    """
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, batch_first=False,
+                 *, rng=None, dtype=np.float64):
+        super().__init__()
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim={embed_dim} is not divisible by num_heads={num_heads}")
+        if dropout:
+            raise NotImplementedError("dlmath.nn.MultiheadAttention has no dropout")
+        self.embed_dim, self.num_heads, self.batch_first = embed_dim, num_heads, batch_first
+        bound = math.sqrt(6 / (embed_dim + 3 * embed_dim))
+        self.in_proj_weight = Parameter(_uniform(rng, bound, (3 * embed_dim, embed_dim), dtype))
+        self.in_proj_bias = Parameter(np.zeros(3 * embed_dim, dtype)) if bias else None
+        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, rng=rng, dtype=dtype)
+        if bias:
+            self.out_proj.bias.data[...] = 0
+
+    def forward(self, query, key=None, value=None, is_causal=False):
+        for other in (key, value):
+            if other is not None and other is not query and not np.array_equal(other, query):
+                raise NotImplementedError("dlmath.nn.MultiheadAttention does self-attention "
+                                          "only: key and value must equal query")
+        x = query if self.batch_first else query.swapaxes(0, 1)
+        weights = [None if p is None else p.data for p in self._params()]
+        out, self._cache = units.function("attention", "multi_head_attention_forward")(
+            x, *weights, self.num_heads, is_causal=is_causal)
+        return (out if self.batch_first else out.swapaxes(0, 1)), None
+
+    def _params(self):
+        return (self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+
+    def backward(self, grad_output):
+        grad_out = grad_output if self.batch_first else grad_output.swapaxes(0, 1)
+        grad_x, *grads = units.function("attention", "multi_head_attention_backward")(
+            grad_out, self._saved())
+        _accumulate(self._params(), grads)
+        return grad_x if self.batch_first else grad_x.swapaxes(0, 1)
+
+    def extra_repr(self):
+        return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}"
+
+
+class _Loss(Module):
+    """``loss = criterion(input, target)`` (a float); ``backward()`` -> grad wrt input."""
+
+    _name = ""
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"reduction must be 'mean' or 'sum', not {reduction!r}")
+        self.reduction = reduction
+
+    def forward(self, input, target):  # noqa: A002 (torch's argument name)
+        loss, self._cache = units.function("losses", f"{self._name}_forward")(
+            input, target, reduction=self.reduction)
+        return float(loss)
+
+    def backward(self, grad_output=1.0):
+        """Gradient of ``grad_output * loss`` with respect to ``input``."""
+        return units.function("losses", f"{self._name}_backward")(grad_output, self._saved())
+
+    def extra_repr(self):
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean (or sum) of ``(input - target)**2``; ``input`` and ``target`` of shape ``(*)``."""
+
+    _name = "mse_loss"
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities ``input (*)`` against ``target (*)`` in [0, 1]."""
+
+    _name = "binary_cross_entropy"
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits ``input (*)`` against ``target (*)`` in [0, 1]."""
+
+    _name = "binary_cross_entropy_with_logits"
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits ``input (N, C)`` against integer classes ``target (N,)``."""
+
+    _name = "cross_entropy"
