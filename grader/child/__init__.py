@@ -1,0 +1,4 @@
+"""What runs in the child process: only the standard library and numpy."""
+
+# The environment variable that names the unprivileged user the child becomes.
+SANDBOX_UID_ENV = "DLMATH_SANDBOX_UID"

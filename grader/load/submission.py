@@ -8,6 +8,7 @@ recorded as flags.
 """
 
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ from grader.child.policy import RULE, forbidden_imports
 from grader.units import UNITS, unit_file
 
 MAX_UNIT_BYTES = 1024 * 1024
+SCRATCH_PREFIX = "dlmath-"
 
 
 class SubmissionError(Exception):
@@ -123,11 +125,16 @@ def _vet(unit: str, data: bytes, loaded: LoadedSubmission) -> None:
         loaded.flags.append(f"{name} imports {', '.join(forbidden)}: {RULE}.")
 
 
-def make_scratch(parent: Path | None = None) -> Path:
+def make_scratch() -> Path:
     """A fresh, empty scratch folder."""
-    import tempfile
+    return Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
 
-    return Path(tempfile.mkdtemp(prefix="dlmath-", dir=parent))
+
+def is_scratch(folder: Path) -> bool:
+    """Whether ``folder`` was made by ``make_scratch``."""
+    folder = Path(folder).resolve()
+    return folder.parent == Path(tempfile.gettempdir()).resolve() and folder.name.startswith(
+        SCRATCH_PREFIX)
 
 
 def remove_scratch(folder: Path) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.child import codec
+from grader.run import sandbox
 
 # Passed through to the child: BLAS must not pick another kernel or thread count there.
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -73,7 +74,8 @@ def describe_exit(returncode: int | None) -> str:
         except ValueError:
             name = f"signal {-returncode}"
         plain = {"SIGSEGV": "a segmentation fault", "SIGKILL": "being killed (out of memory?)",
-                 "SIGABRT": "an abort"}.get(name, name)
+                 "SIGABRT": "an abort", "SIGXCPU": "using up its CPU time",
+                 "SIGXFSZ": "writing too much output"}.get(name, name)
         return f"died from {plain}"
     return f"exited with status {returncode}"
 
@@ -81,8 +83,11 @@ def describe_exit(returncode: int | None) -> str:
 class Child:
     """One child process at a time, restarted on demand after a failure."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, limits: sandbox.Limits | None = None):
         self.workdir = workdir
+        self.limits = limits or sandbox.Limits()
+        self.uid = sandbox.sandbox_uid()
+        sandbox.prepare_scratch(workdir, self.uid)
         self.process: subprocess.Popen | None = None
         self.generation = 0
         self.loaded: set[str] = set()
@@ -98,13 +103,15 @@ class Child:
         self.generation += 1
         env = {key: os.environ[key] for key in _ENV_KEPT if key in os.environ}
         env.update(_SINGLE_THREADED, HOME=str(self.workdir))
+        if self.uid is not None:
+            env[sandbox.SANDBOX_UID_ENV] = str(self.uid)
         self._log = tempfile.TemporaryFile()
         command = [sys.executable, "-I", "-m", "grader.child.runner",
                    str(child_read), str(child_write), str(self.generation << 32)]
         self.process = subprocess.Popen(
             command, pass_fds=(child_read, child_write), cwd=self.workdir, env=env,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=sandbox.preexec(self.limits, self.uid),
         )
         os.close(child_read)
         os.close(child_write)
@@ -119,6 +126,7 @@ class Child:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        sandbox.kill_user(self.uid)
         self.process.wait()
         for fd in (self.read_fd, self.write_fd):
             os.close(fd)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 
+from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import SOLUTIONS
 from grader.run.session import Session, SubmissionProxy
 from grader.score.outcome import ItemOutcome, classify
@@ -38,9 +39,17 @@ settings.register_profile(
 class GradingRun:
     """The submission under test and the outcome of every test item."""
 
-    def __init__(self, folder: Path, timeout: float = DEFAULT_TIMEOUT):
-        self.session = Session(folder, timeout)
+    def __init__(self, scratch: Path, timeout: float = DEFAULT_TIMEOUT, owns_scratch=False):
+        self.session = Session(scratch, timeout)
         self.outcomes: list[ItemOutcome] = []
+        self.scratch = scratch if owns_scratch else None
+
+    @classmethod
+    def for_submission(cls, path: Path, timeout: float) -> "GradingRun":
+        """A run on a scratch copy of the submission at ``path`` (removed on close)."""
+        scratch = make_scratch()
+        load_submission(path, scratch)
+        return cls(scratch, timeout, owns_scratch=True)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -63,6 +72,8 @@ class GradingRun:
 
     def close(self) -> None:
         self.session.close()
+        if self.scratch is not None:
+            remove_scratch(self.scratch)
 
 
 def check_of(item: pytest.Item) -> str | None:
@@ -90,7 +101,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("dlmath")
     run = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, GradingRun)), None)
     if run is None:
-        run = GradingRun(Path(config.getoption("submission")), config.getoption("call_timeout"))
+        run = GradingRun.for_submission(Path(config.getoption("submission")),
+                                        config.getoption("call_timeout"))
         config.pluginmanager.register(run, "dlmath-grading-run")
     config.stash[RUN_KEY] = run
 

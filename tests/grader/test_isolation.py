@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import SOLUTIONS
 from grader.pipeline import grade
 from grader.run.session import Session, SubmissionProxy
@@ -51,12 +52,15 @@ def test_grading_ends_in_bounded_time(hostile):
 
 
 def test_the_child_holds_no_torch_tests_or_solutions():
-    session = Session(SOLUTIONS, timeout=10)
+    scratch = make_scratch()
+    load_submission(SOLUTIONS, scratch)
+    session = Session(scratch, timeout=10)
     try:
         SubmissionProxy(session).activations.relu_forward(np.zeros(3))
         modules = session.modules()
     finally:
         session.close()
+        remove_scratch(scratch)
     assert "numpy" in modules and "activations" in modules
     assert not [m for m in modules if m.split(".")[0] in {"torch", "tests", "pytest",
                                                           "hypothesis", "solutions"}]
