@@ -32,7 +32,7 @@ def child():
 
 
 def test_memory_is_capped_at_two_gigabytes(child):
-    session, probe = child
+    _, probe = child
     with pytest.raises(StudentError) as caught:
         probe.allocate(3)
     assert caught.value.type == "MemoryError"
@@ -48,7 +48,7 @@ def test_open_files_are_capped(child):
 
 
 def test_printing_a_gigabyte_costs_only_that_call(child):
-    session, probe = child
+    _, probe = child
     start = time.monotonic()
     with pytest.raises(StudentError) as caught:
         probe.print_lots(1024)
