@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="seconds each call into the submission may take (default 10)")
     grade.set_defaults(run=_grade)
 
-    sync = commands.add_parser("sync", help="write exercises/ from the solutions/ markers")
+    sync = commands.add_parser(
+        "sync", help="write exercises/ from the solutions/ markers, and course.md's points tables")
     sync.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 if exercises/ is out of date")
     sync.set_defaults(run=_sync)
@@ -61,20 +62,24 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from grader.authoring.sync import sync
-    from grader.paths import EXERCISES, SOLUTIONS
+    from grader.authoring.sync import sync, sync_course
+    from grader.paths import COURSE, EXERCISES, SOLUTIONS
 
     result = sync(SOLUTIONS, EXERCISES, check=args.check)
+    course_stale = sync_course(COURSE, check=args.check)
     verb = "out of date" if args.check else "written"
     for name in result.written:
         print(f"exercises/{name}: {verb}")
     for name in result.removed:
         print(f"exercises/{name}: {'has no solution' if args.check else 'removed'}")
-    if args.check and result.stale:
-        print("exercises/ is stale: run `dlmath sync`.", file=sys.stderr)
+    if course_stale:
+        print(f"course.md points tables: {verb}")
+    stale = result.stale or course_stale
+    if args.check and stale:
+        print("exercises/ or course.md is stale: run `dlmath sync`.", file=sys.stderr)
         return 1
-    if not result.stale:
-        print("exercises/ is up to date.")
+    if not stale:
+        print("exercises/ and course.md are up to date.")
     return 0
 
 

@@ -89,3 +89,14 @@ def sync(solutions: Path, exercises: Path, check: bool = False) -> SyncResult:
         for name in removed:
             (exercises / name).unlink()
     return SyncResult(tuple(written), tuple(removed))
+
+
+def sync_course(course: Path, check: bool = False) -> bool:
+    """Rewrite course.md's points tables from the rubric; return whether they were stale."""
+    from grader.authoring.course import fill_rubric_tables
+
+    text = course.read_text()
+    filled = fill_rubric_tables(text)
+    if filled != text and not check:
+        course.write_text(filled)
+    return filled != text
