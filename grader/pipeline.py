@@ -11,7 +11,7 @@ from grader.score.scoring import Report, build_report, score_unit
 DEFAULT_TIMEOUT = 10.0
 
 
-def grade(path: Path, units: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+def grade(path: Path | list[Path], units: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
           suite: Path = HIDDEN_TESTS) -> Report:
     """Grade the submission at ``path`` (folder or .zip) on ``units`` (default: all)."""
     rubric = load_rubric()

@@ -34,21 +34,32 @@ class LoadedSubmission:
     flags: list[str] = field(default_factory=list)
 
 
-def load_submission(path: Path, scratch: Path) -> LoadedSubmission:
-    """Copy the unit files of ``path`` (folder or .zip) into ``scratch`` and vet them."""
-    path = Path(path)
+def load_submission(path: Path | list[Path], scratch: Path) -> LoadedSubmission:
+    """Copy the unit files of ``path`` into ``scratch`` and vet them.
+
+    ``path`` is a folder, a .zip, or a list of those whose unit files are
+    merged (nbgrader keeps one folder per assignment).
+    """
     loaded = LoadedSubmission(folder=scratch)
-    if path.is_dir():
-        sources = _folder_sources(path, loaded)
-    elif path.is_file() and zipfile.is_zipfile(path):
-        sources = _zip_sources(path, loaded)
-    else:
-        raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+    sources: dict[str, bytes] = {}
+    for part in path if isinstance(path, list | tuple) else [path]:
+        for unit, data in _sources(Path(part), loaded).items():
+            if unit in sources:
+                loaded.flags.append(f"{unit_file(unit)} was submitted twice; the last one counts.")
+            sources[unit] = data
     for unit, data in sources.items():
         (scratch / unit_file(unit)).write_bytes(data)
         _vet(unit, data, loaded)
     loaded.units = [u for u in UNITS if u in sources]
     return loaded
+
+
+def _sources(path: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
+    if path.is_dir():
+        return _folder_sources(path, loaded)
+    if path.is_file() and zipfile.is_zipfile(path):
+        return _zip_sources(path, loaded)
+    raise SubmissionError(f"{path} is neither a folder nor a .zip file")
 
 
 def _folder_sources(folder: Path, loaded: LoadedSubmission) -> dict[str, bytes]:

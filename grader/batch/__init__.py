@@ -1,0 +1,1 @@
+"""Grading a whole class: discover submissions, grade them in workers, store results."""

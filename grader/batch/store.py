@@ -1,0 +1,34 @@
+"""Per-student results in the output folder, each written atomically when done."""
+
+import json
+import os
+from pathlib import Path
+
+from grader.report.json_report import to_json
+from grader.report.markdown import feedback_markdown
+from grader.score.scoring import Report
+
+REPORTS, FEEDBACK = "reports", "feedback"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that ``path`` is either absent or complete, never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+def save(out: Path, student: str, report: Report) -> None:
+    """The student's JSON report, then (last, as the mark of completion) nothing else."""
+    write_atomic(out / FEEDBACK / f"{student}.md", feedback_markdown(student, report))
+    write_atomic(out / REPORTS / f"{student}.json", to_json(report))
+
+
+def is_done(out: Path, student: str) -> bool:
+    return (out / REPORTS / f"{student}.json").exists()
+
+
+def load_all(out: Path) -> dict[str, dict]:
+    """Every finished student's report, by name, sorted."""
+    return {p.stem: json.loads(p.read_text()) for p in sorted((out / REPORTS).glob("*.json"))}

@@ -1,0 +1,1 @@
+"""One module per ``dlmath`` subcommand, each with ``register(subparsers)``."""
