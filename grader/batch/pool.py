@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from grader.batch import store
@@ -33,23 +34,25 @@ class ClassRun:
 
 
 def grade_class(submissions: Path, out: Path, jobs: int = 1, regrade: bool = False,
-                timeout: float = 10.0, on_done: Callable[[str], None] | None = None) -> ClassRun:
+                timeout: float = 10.0, units: list[str] | None = None,
+                on_done: Callable[[str], None] | None = None) -> ClassRun:
     """Grade every student in ``submissions`` into ``out`` (see ``grader.batch.classfiles``)."""
     students = discover(submissions)
     todo = [s for s in students if regrade or not store.is_done(out, s.name)]
     run = ClassRun([s.name for s in students], [s.name for s in todo],
                    [s.name for s in students if s not in todo])
     if todo:
-        _grade_in_workers(todo, out, jobs, timeout, run, on_done or (lambda name: None))
+        task = partial(_grade_one, out=out, timeout=timeout, units=units)
+        _grade_in_workers(task, todo, jobs, run, on_done or (lambda name: None))
     return run
 
 
-def _grade_in_workers(todo: list[Student], out: Path, jobs: int, timeout: float, run: ClassRun,
+def _grade_in_workers(task: Callable, todo: list[Student], jobs: int, run: ClassRun,
                       on_done: Callable[[str], None]) -> None:
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
     try:
-        futures = [pool.submit(_grade_one, student, out, timeout) for student in todo]
+        futures = [pool.submit(task, student) for student in todo]
         for future in as_completed(futures):
             name, seconds, peak_mb = future.result()
             run.seconds[name] = seconds
@@ -69,11 +72,12 @@ def _start_worker() -> None:
     import grader.pipeline  # noqa: F401
 
 
-def _grade_one(student: Student, out: Path, timeout: float) -> tuple[str, float, float]:
+def _grade_one(student: Student, out: Path, timeout: float, units: list[str] | None
+               ) -> tuple[str, float, float]:
     from grader.pipeline import grade
 
     start = time.monotonic()
-    report = grade(list(student.sources), timeout=timeout)
+    report = grade(list(student.sources), units, timeout)
     store.save(out, student.name, report)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return student.name, time.monotonic() - start, peak_mb

@@ -2,3 +2,5 @@
 
 # The environment variable that names the unprivileged user the child becomes.
 SANDBOX_UID_ENV = "DLMATH_SANDBOX_UID"
+# The grader's pid: the child stops if it finds itself orphaned at startup.
+PARENT_PID_ENV = "DLMATH_PARENT_PID"

@@ -15,6 +15,7 @@ or ``{"ok": False, "error": {"type", "message", "where"}}``.
 """
 
 import builtins
+import ctypes
 import importlib
 import importlib.util
 import os
@@ -25,10 +26,11 @@ import warnings
 
 import numpy as np
 
-from grader.child import SANDBOX_UID_ENV, codec, policy
+from grader.child import PARENT_PID_ENV, SANDBOX_UID_ENV, codec, policy
 
 # Imported before dropping privileges: afterwards the interpreter's own files
 # may be out of the sandbox user's reach, so whatever a unit may use is loaded now.
+_PR_SET_PDEATHSIG = 1
 _NUMPY_LAZY = ("numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ctypeslib")
 
 
@@ -192,6 +194,10 @@ def confine_self() -> None:
         os.setgroups([])
         os.setgid(int(uid))
         os.setuid(int(uid))
+    # Die with the grader (set after setuid, which clears it), even if it is killed outright.
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != int(os.environ.get(PARENT_PID_ENV, os.getppid())):
+        sys.exit("the grader is gone")
     # Writing past the file-size limit then raises OSError instead of killing the child.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 

@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from grader.units import UNITS
+
 USAGE_ERROR = 2
 
 
@@ -16,6 +18,8 @@ def register(commands) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the results")
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="parallel workers (default: 2, or 1 on one core)")
+    parser.add_argument("--unit", action="append", choices=UNITS, dest="units",
+                        help="grade only this unit (repeatable)")
     parser.add_argument("--regrade", action="store_true",
                         help="grade students again even if their report exists")
     parser.add_argument("--timeout", type=float, default=10.0,
@@ -54,7 +58,8 @@ def grade_with_progress(args: argparse.Namespace, console) -> dict[str, dict]:
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("grading", total=total)
-        run = grade_class(args.submissions, args.out, args.jobs, args.regrade, args.timeout,
+        run = grade_class(args.submissions, args.out, jobs=args.jobs, regrade=args.regrade,
+                          timeout=args.timeout, units=args.units,
                           on_done=lambda name: progress.advance(task))
         progress.update(task, completed=total)
     if run.skipped:

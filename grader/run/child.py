@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.child import codec
+from grader.child import PARENT_PID_ENV, codec
 from grader.run import sandbox
 
 # Passed through to the child: BLAS must not pick another kernel or thread count there.
@@ -103,6 +103,7 @@ class Child:
         self.generation += 1
         env = {key: os.environ[key] for key in _ENV_KEPT if key in os.environ}
         env.update(_SINGLE_THREADED, HOME=str(self.workdir))
+        env[PARENT_PID_ENV] = str(os.getpid())
         if self.uid is not None:
             env[sandbox.SANDBOX_UID_ENV] = str(self.uid)
         self._log = tempfile.TemporaryFile()

@@ -1,0 +1,1 @@
+"""Gradescope: build an autograder zip, and grade inside Gradescope's container."""
