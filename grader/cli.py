@@ -3,9 +3,9 @@
 import argparse
 import sys
 
-from grader.commands import grade, grade_class, gradescope, sync
+from grader.commands import demo, grade, grade_class, gradescope, sync
 
-COMMANDS = (grade, grade_class, gradescope, sync)
+COMMANDS = (grade, grade_class, demo, gradescope, sync)
 USAGE_ERROR = 2
 
 

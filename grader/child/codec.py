@@ -157,19 +157,22 @@ def read_frame(fd: int, deadline: float | None = None):
 
 
 class _Reader:
+    """Reads exact sizes from a pipe, taking whatever is available at each wake-up."""
+
     def __init__(self, fd: int, deadline: float | None):
         self.fd, self.deadline = fd, deadline
+        self.buffer = bytearray()
 
     def read(self, size: int) -> bytes:
-        chunks, remaining = [], size
-        while remaining:
+        while len(self.buffer) < size:
             if self.deadline is not None:
                 left = self.deadline - time.monotonic()
                 if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                     raise ReadTimeout()
-            chunk = os.read(self.fd, min(remaining, 1 << 20))
+            chunk = os.read(self.fd, max(size - len(self.buffer), 1 << 16))
             if not chunk:
                 raise ChannelClosed("the other side closed the channel")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            self.buffer += chunk
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return data

@@ -18,11 +18,12 @@ def print_class(reports: dict[str, dict], out: Path, console: Console) -> None:
     table.add_column("student")
     for unit in units:
         table.add_column(unit, justify="right")
-    table.add_column("total", justify="right")
+    top = next(iter(reports.values()))["max_score"]
+    table.add_column(f"total / {top:g}", justify="right")
     for student, report in sorted(reports.items()):
         scores = {u["unit"]: u for u in report["units"]}
         cells = [_cell(scores[unit]) for unit in units]
-        table.add_row(student, *cells, f"[bold]{report['score']:g} / {report['max_score']:g}")
+        table.add_row(student, *cells, f"[bold]{report['score']:g}")
     console.print(table)
     console.print(f"Grades: {out / GRADES}\nClass report: {out / CLASS_REPORT}\n"
                   f"Per-student reports: {out / REPORTS}/ and feedback: {out / FEEDBACK}/")
