@@ -1,5 +1,8 @@
 """Describe how an array differs from the expected one, in plain words."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import numpy as np
 
 PREVIEW_ITEMS = 4
@@ -13,7 +16,23 @@ def preview(array: np.ndarray) -> str:
     return f"[{shown}{more}]"
 
 
-def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+@dataclass(frozen=True)
+class Evidence:
+    """What a check knows beyond the expected values, to name the likely mistake.
+
+    ``alternatives`` maps a mistake, in words, to the result that mistake gives
+    (``{"it ignores dim": softmax_along_last_axis}``); ``except_at`` is a mask
+    and the words for it (``(x == 0, "where x is exactly 0")``); ``hint`` is a
+    diagnosis the check established itself (by a second, simpler call, say).
+    """
+
+    alternatives: Mapping[str, np.ndarray] = field(default_factory=dict)
+    except_at: tuple[np.ndarray, str] | None = None
+    hint: str | None = None
+
+
+def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
+                      evidence: Evidence | None = None) -> str:
     """Where and by how much ``actual`` is off, and the likely mistake."""
     error = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
     index = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
@@ -24,14 +43,28 @@ def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, ato
         f"got {actual[index]:.6g}.",
         f"Expected {preview(expected)}, got {preview(actual)}.",
     ]
-    hint = likely_mistake(actual, expected, rtol, atol)
-    if hint:
-        lines.append(f"Likely mistake: {hint}")
+    lines.append("Likely mistake: " + (
+        _from_evidence(actual, wrong, evidence or Evidence(), rtol, atol)
+        or likely_mistake(actual, expected, rtol, atol)))
     return " ".join(lines)
 
 
+def _from_evidence(actual: np.ndarray, wrong: np.ndarray, evidence: Evidence, rtol: float,
+                   atol: float) -> str | None:
+    if evidence.hint:
+        return evidence.hint
+    for words, result in evidence.alternatives.items():
+        if result.shape == actual.shape and np.allclose(actual, result, rtol=rtol, atol=atol):
+            return words
+    if evidence.except_at is not None:
+        mask, words = evidence.except_at
+        if mask.shape == wrong.shape and mask[wrong].all():
+            return f"it is right everywhere except {words}."
+    return None
+
+
 def likely_mistake(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
-    """A guess at the mistake, only where the evidence supports it."""
+    """A guess from the two arrays alone: transposed, sign, a constant factor."""
     a, e = actual.astype(np.float64), expected.astype(np.float64)
     if a.ndim == 2 and a.shape[0] == a.shape[1] > 1 and np.allclose(a, e.T, rtol, atol):
         return "the result is transposed."

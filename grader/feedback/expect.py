@@ -8,7 +8,7 @@ shapes and a few values, never the test's source or whole expected arrays.
 
 import numpy as np
 
-from grader.feedback.describe import describe_mismatch, preview
+from grader.feedback.describe import Evidence, describe_mismatch, preview
 
 RTOL = 1e-6
 ATOL = 1e-8
@@ -43,19 +43,24 @@ def expect_tuple(value, length: int, name: str, what: str) -> tuple:
 
 
 def expect_array(actual, expected: np.ndarray, name: str, *, context: str = "",
-                 rtol: float = RTOL, atol: float = ATOL) -> None:
-    """``actual`` must be an array with ``expected``'s shape, dtype and values."""
+                 rtol: float = RTOL, atol: float = ATOL, evidence: Evidence | None = None) -> None:
+    """``actual`` must be an array with ``expected``'s shape, dtype and values.
+
+    ``evidence`` helps name the likely mistake when the values differ.
+    """
     where = f" {context}" if context else ""
     expect(isinstance(actual, np.ndarray),
            f"{name}{where} should return a NumPy array; it returned {_kind(actual)}.")
+    flipped = " (transposed?)" if actual.shape == expected.shape[::-1] else ""
     expect(actual.shape == expected.shape,
-           f"{name}{where} returned shape {actual.shape}; expected {expected.shape}.")
+           f"{name}{where} returned shape {actual.shape}; expected {expected.shape}{flipped}.")
     expect(actual.dtype == expected.dtype,
            f"{name}{where} returned dtype {actual.dtype}; expected {expected.dtype} "
            f"(keep the input's dtype: float32 in, float32 out).")
     expect_finite(actual, name, context=context)
     if not np.allclose(actual, expected, rtol=rtol, atol=atol):
-        raise CheckFailed(f"{name}{where}: {describe_mismatch(actual, expected, rtol, atol)}")
+        raise CheckFailed(
+            f"{name}{where}: {describe_mismatch(actual, expected, rtol, atol, evidence)}")
 
 
 def expect_dtype(actual, dtype, name: str, *, context: str = "") -> None:
