@@ -1,6 +1,6 @@
 """Describe how an array differs from the expected one, in plain words."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,12 +23,13 @@ class Evidence:
     ``alternatives`` maps a mistake, in words, to the result that mistake gives
     (``{"it ignores dim": softmax_along_last_axis}``); ``except_at`` is a mask
     and the words for it (``(x == 0, "where x is exactly 0")``); ``hint`` is a
-    diagnosis the check established itself (by a second, simpler call, say).
+    diagnosis the check establishes itself, or a function that tries to (by a
+    second, simpler call into the submission, made only once the values differ).
     """
 
     alternatives: Mapping[str, np.ndarray] = field(default_factory=dict)
     except_at: tuple[np.ndarray, str] | None = None
-    hint: str | None = None
+    hint: str | Callable[[], str | None] | None = None
 
 
 def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
@@ -51,8 +52,9 @@ def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, ato
 
 def _from_evidence(actual: np.ndarray, wrong: np.ndarray, evidence: Evidence, rtol: float,
                    atol: float) -> str | None:
-    if evidence.hint:
-        return evidence.hint
+    hint = evidence.hint() if callable(evidence.hint) else evidence.hint
+    if hint:
+        return hint
     for words, result in evidence.alternatives.items():
         if result.shape == actual.shape and np.allclose(actual, result, rtol=rtol, atol=atol):
             return words
@@ -77,19 +79,22 @@ def likely_mistake(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: 
 
 
 def _constant_factor(a: np.ndarray, e: np.ndarray) -> str | None:
+    """``a`` is ``e`` times a constant: which one, and what usually causes it.
+
+    From a single value only a whole number or its inverse counts as evidence.
+    """
     mask = np.abs(e) > 1e-12
-    if mask.sum() < 2 or np.any(np.abs(a[~mask]) > 1e-12):
+    if not mask.any() or np.any(np.abs(a[~mask]) > 1e-12):
         return None
     ratios = a[mask] / e[mask]
     if not np.allclose(ratios, ratios[0], rtol=1e-6):
         return None
     ratio = float(ratios[0])
-    for value, words in ((2.0, "2"), (0.5, "1/2")):
-        if np.isclose(ratio, value, rtol=1e-6):
-            return words
-    inverse = 1 / ratio
-    if abs(inverse - round(inverse)) < 1e-6 and round(inverse) > 1:
-        return f"1/{round(inverse)} (an extra division, by N perhaps?)"
-    if abs(ratio - round(ratio)) < 1e-6 and round(ratio) > 1:
-        return f"{round(ratio)} (a missing division, by N perhaps?)"
-    return f"{ratio:.4g}"
+    if ratio <= 0:
+        return None
+    whole, inverse = round(ratio), round(1 / ratio)
+    if whole >= 2 and abs(ratio - whole) < 1e-6 * whole:
+        return f"{whole} (a missing division, by N perhaps?)"
+    if inverse >= 2 and abs(1 / ratio - inverse) < 1e-6 * inverse:
+        return f"1/{inverse} (a missing factor of {inverse}, or an extra division by N?)"
+    return f"{ratio:.4g}" if mask.sum() >= 2 else None

@@ -6,9 +6,11 @@ expected, what came back, where, and the likely mistake. The message names
 shapes and a few values, never the test's source or whole expected arrays.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from grader.feedback.describe import Evidence, describe_mismatch, preview
+from grader.feedback.describe import Evidence, describe_mismatch, likely_mistake, preview
 
 RTOL = 1e-6
 ATOL = 1e-8
@@ -74,8 +76,12 @@ def expect_dtype(actual, dtype, name: str, *, context: str = "") -> None:
 
 
 def expect_scalar(actual, expected: float, name: str, *, context: str = "",
-                  rtol: float = RTOL, atol: float = ATOL) -> None:
-    """``actual`` must be a float or 0-d array close to ``expected``."""
+                  rtol: float = RTOL, atol: float = ATOL,
+                  alternatives: Mapping[str, float] | None = None) -> None:
+    """``actual`` must be a float or 0-d array close to ``expected``.
+
+    ``alternatives`` maps a mistake, in words, to the value it would give.
+    """
     where = f" {context}" if context else ""
     ok_type = isinstance(actual, float | np.floating) or (
         isinstance(actual, np.ndarray) and actual.ndim == 0 and actual.dtype.kind == "f"
@@ -84,9 +90,12 @@ def expect_scalar(actual, expected: float, name: str, *, context: str = "",
                     f"it returned {_kind(actual)}.")
     value = float(actual)
     expect(np.isfinite(value), f"{name}{where} returned {value}; expected {expected:.6g}.")
-    expect(bool(np.isclose(value, expected, rtol=rtol, atol=atol)),
-           f"{name}{where} returned {value:.6g}; expected {expected:.6g}"
-           f"{_ratio_hint(value, expected)}.")
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
+        return
+    mistake = next((words for words, wrong in (alternatives or {}).items()
+                    if np.isclose(value, wrong, rtol=rtol, atol=atol)), None)
+    hint = f". Likely mistake: {mistake}" if mistake else _ratio_hint(value, expected)
+    raise CheckFailed(f"{name}{where} returned {value:.6g}; expected {expected:.6g}{hint}.")
 
 
 def expect_finite(actual, name: str, *, shape=None, context: str = "") -> None:
@@ -134,13 +143,8 @@ def expect_unmodified(mutated: list[str], name: str, arg_names: tuple) -> None:
 
 
 def _ratio_hint(value: float, expected: float) -> str:
-    if expected == 0 or value == 0:
-        return ""
-    ratio = value / expected
-    for factor, words in ((2.0, "2"), (0.5, "1/2"), (-1.0, "-1")):
-        if np.isclose(ratio, factor, rtol=1e-6):
-            return f" (off by a factor of {words})"
-    return ""
+    factor = likely_mistake(np.array([value]), np.array([expected]), RTOL, ATOL)
+    return "" if factor.startswith("the shape is right") else f". Likely mistake: {factor}"
 
 
 def _kind(value) -> str:

@@ -2,7 +2,8 @@
 
 Every ``tests/submissions/bugs/<unit>/<bug>.py`` is graded through the real
 grader, alone in a submission folder, and must fail exactly the checks that
-``bugs.toml`` lists for it. Every ``tests/submissions/alt/<unit>.py`` (correct,
+``bugs.toml`` lists for it, and where it lists ``says``, name that likely
+mistake in the feedback. Every ``tests/submissions/alt/<unit>.py`` (correct,
 but written differently) must score full marks.
 """
 
@@ -21,7 +22,7 @@ def _bugs():
     for listing in sorted((BANK / "bugs").glob("*/bugs.toml")):
         unit = listing.parent.name
         for bug, entry in tomllib.loads(listing.read_text()).items():
-            yield pytest.param(unit, bug, entry["fails"], id=f"{unit}-{bug}")
+            yield pytest.param(unit, bug, entry["fails"], entry.get("says"), id=f"{unit}-{bug}")
 
 
 def _grade_alone(source: Path, unit: str, folder: Path):
@@ -30,12 +31,14 @@ def _grade_alone(source: Path, unit: str, folder: Path):
     return unit_report
 
 
-@pytest.mark.parametrize("unit, bug, fails", list(_bugs()))
-def test_bug_fails_exactly_its_checks(unit, bug, fails, tmp_path):
+@pytest.mark.parametrize("unit, bug, fails, says", list(_bugs()))
+def test_bug_fails_exactly_its_checks(unit, bug, fails, says, tmp_path):
     report = _grade_alone(BANK / "bugs" / unit / f"{bug}.py", unit, tmp_path)
-    failing = {c.id for c in report.checks if c.status != "passed"}
-    assert failing == set(fails), {c.id: c.feedback for c in report.checks if c.id in failing}
+    failing = {c.id: c.feedback for c in report.checks if c.status != "passed"}
+    assert set(failing) == set(fails), failing
     assert report.score < report.max_score
+    if says:  # the diagnosis the feedback must give
+        assert any(says in feedback for feedback in failing.values()), failing
 
 
 @pytest.mark.parametrize("source", sorted((BANK / "alt").glob("*.py")), ids=lambda p: p.stem)

@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from grader.feedback.describe import Evidence
 from grader.feedback.expect import (
     expect_array,
     expect_dtype,
@@ -42,6 +43,22 @@ def backward(submission, name, grad_output, cache):
     return getattr(submission.activations, f"{name}_backward")(grad_output, cache)
 
 
+def at_zero(x: np.ndarray, name: str) -> Evidence:
+    """Evidence for a subgradient mistake: everything right except at x == 0."""
+    slope = "negative_slope" if name == "leaky_relu" else "0"
+    return Evidence(except_at=(x == 0, f"where x is exactly 0, where torch's subgradient "
+                                       f"convention makes the derivative {slope}."))
+
+
+def ignoring_dim(name: str, x: np.ndarray, dim: int) -> Evidence:
+    """Evidence for normalising along the last axis whatever ``dim`` says."""
+    if dim in (-1, x.ndim - 1):
+        return Evidence()
+    return Evidence(alternatives={
+        f"it is right along the last axis but not for dim={dim}: normalise along dim.":
+            oracle.value(TORCH[name], x, dim=-1)})
+
+
 def shape_words(x: np.ndarray, **kwargs) -> str:
     extra = "".join(f", {k}={v}" for k, v in kwargs.items())
     return f"for x of shape {x.shape}{extra}"
@@ -61,7 +78,7 @@ def test_elementwise_backward(submission, name, x, seed):
     _, (expected,) = oracle.vjp(TORCH[name], [x], grad)
     _, cache = forward(submission, name, x)
     expect_array(backward(submission, name, grad, cache), expected, f"{name}_backward",
-                 context=shape_words(x))
+                 context=shape_words(x), evidence=at_zero(x, name))
 
 
 @pytest.mark.check("activations/leaky_relu_forward", fn="leaky_relu_forward")
@@ -81,7 +98,8 @@ def test_leaky_relu_backward(submission, x, slope, seed):
     _, (expected,) = oracle.vjp(F.leaky_relu, [x], grad, **kwargs)
     _, cache = forward(submission, "leaky_relu", x, **kwargs)
     expect_array(backward(submission, "leaky_relu", grad, cache), expected,
-                 "leaky_relu_backward", context=shape_words(x, **kwargs))
+                 "leaky_relu_backward", context=shape_words(x, **kwargs),
+                 evidence=at_zero(x, "leaky_relu"))
 
 
 @checked(("relu", "leaky_relu"), "{}_backward", "backward")
@@ -91,7 +109,8 @@ def test_subgradient_at_zero(submission, name):
     _, (expected,) = oracle.vjp(TORCH[name], [x], grad)
     _, cache = forward(submission, name, x)
     expect_array(backward(submission, name, grad, cache), expected, f"{name}_backward",
-                 context="where x is exactly 0 (torch's subgradient convention)")
+                 context="where x is exactly 0 (torch's subgradient convention)",
+                 evidence=at_zero(x, name))
 
 
 def _dim_kwargs(dim: int) -> dict:
@@ -106,7 +125,7 @@ def test_normalising_forward(submission, name, case):
     x, dim = case
     out, _ = forward(submission, name, x, **_dim_kwargs(dim))
     expect_array(out, oracle.value(TORCH[name], x, dim=dim), f"{name}_forward",
-                 context=shape_words(x, dim=dim))
+                 context=shape_words(x, dim=dim), evidence=ignoring_dim(name, x, dim))
 
 
 @checked(NORMALISING, "{}_backward", "backward")
@@ -118,8 +137,12 @@ def test_normalising_backward(submission, name, case, seed):
     grad = upstream(x.shape, seed)
     _, (expected,) = oracle.vjp(TORCH[name], [x], grad, dim=dim)
     _, cache = forward(submission, name, x, **_dim_kwargs(dim))
+    last_axis = oracle.vjp(TORCH[name], [x], grad, dim=-1)[1][0]
+    evidence = Evidence(alternatives={
+        f"it is right along the last axis but not for dim={dim}: use dim in the backward too.":
+            last_axis}) if dim not in (-1, x.ndim - 1) else None
     expect_array(backward(submission, name, grad, cache), expected, f"{name}_backward",
-                 context=shape_words(x, dim=dim))
+                 context=shape_words(x, dim=dim), evidence=evidence)
 
 
 @checked(("sigmoid", "softmax", "log_softmax"), "{}_stable")
@@ -127,13 +150,22 @@ def test_stable_for_large_inputs(submission, name):
     x = np.stack([EXTREMES, EXTREMES[::-1], EXTREMES * 0.5])
     grad = upstream(x.shape, 9)
     expected_out = oracle.value(TORCH[name], x)
-    context = "for inputs as large as 1e4 in magnitude"
+    context = "for inputs as large as 1e4 in magnitude" + right_for_small_inputs(submission, name)
     out, cache = forward(submission, name, x)
     expect_no_warnings(submission.activations.last.warnings, f"{name}_forward", context=context)
     expect_array(out, expected_out, f"{name}_forward", context=context)
     grad_x = backward(submission, name, grad, cache)
     expect_no_warnings(submission.activations.last.warnings, f"{name}_backward", context=context)
     expect_finite(grad_x, f"{name}_backward", shape=x.shape, context=context)
+
+
+def right_for_small_inputs(submission, name) -> str:
+    """", though it is right for small inputs", when it is (the evidence of instability)."""
+    x = random_array((3, 4), 8)
+    out, _ = forward(submission, name, x)
+    small_ok = isinstance(out, np.ndarray) and out.shape == x.shape and bool(
+        np.allclose(out, oracle.value(TORCH[name], x)))
+    return " (it is right for small inputs)" if small_ok else ""
 
 
 ALL = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax")

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+import torch.nn.functional as F
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from grader.feedback.describe import Evidence
 from grader.feedback.expect import (
     expect,
     expect_array,
@@ -124,7 +126,17 @@ def test_sdpa_forward(submission, shape, seed):
     q, k, v = sdpa_inputs(*shape, seed)
     out, _ = sdpa_forward(submission, q, k, v)
     expect_array(out, oracle.value(torch_sdpa, q, k, v), f"{SDPA}_forward",
-                 context=sdpa_words(q, k, v))
+                 context=sdpa_words(q, k, v), evidence=scale_mistakes(q, k, v))
+
+
+def scale_mistakes(q, k, v) -> Evidence:
+    """The results of the usual scaling mistakes, to recognise them."""
+    E = q.shape[-1]
+    scaled = {"the scores are not scaled by 1/sqrt(E).": 1.0,
+              "the scores are scaled by 1/E instead of 1/sqrt(E).": 1 / E}
+    return Evidence(alternatives={
+        words: oracle.value(F.scaled_dot_product_attention, q, k, v, scale=scale)
+        for words, scale in scaled.items() if E > 1})
 
 
 @check(f"{SDPA}_backward", f"{SDPA}_backward")

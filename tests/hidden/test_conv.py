@@ -7,6 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from grader.feedback.describe import Evidence
 from grader.feedback.expect import (
     expect,
     expect_array,
@@ -131,7 +132,7 @@ def check_conv_forward(submission, case):
     expect_array(out, expected, "conv2d_forward", context=conv_words_for(case, x, weight, bias))
 
 
-def conv_passes(submission, case, check_out=False):
+def conv_passes(submission, case, check_out=False, evidence=None):
     """One forward and one backward pass; returns the gradients, torch's, and words.
 
     With ``check_out``, the forward's output is held to torch's on the way.
@@ -143,7 +144,7 @@ def conv_passes(submission, case, check_out=False):
     words = conv_words_for(case, x, weight, bias)
     out, cache = conv_forward(submission, x, weight, bias, case.stride, case.padding)
     if check_out:
-        expect_array(out, expected_out, "conv2d_forward", context=words)
+        expect_array(out, expected_out, "conv2d_forward", context=words, evidence=evidence)
     grads = conv_backward(submission, grad, cache)
     return grads, expected, words
 
@@ -156,9 +157,26 @@ def check_conv_gradient(submission, case, index):
 
 def check_conv_output_and_gradients(submission, case):
     """out, grad_x and grad_weight (grad_bias has its own check)."""
-    grads, expected, words = conv_passes(submission, case, check_out=True)
-    expect_array(grads[0], expected[0], "conv2d_backward's grad_x", context=words)
-    expect_array(grads[1], expected[1], "conv2d_backward's grad_weight", context=words)
+    evidence = Evidence(hint=lambda: right_without_stride_and_padding(submission, case))
+    grads, expected, words = conv_passes(submission, case, check_out=True, evidence=evidence)
+    expect_array(grads[0], expected[0], "conv2d_backward's grad_x", context=words,
+                 evidence=evidence)
+    expect_array(grads[1], expected[1], "conv2d_backward's grad_weight", context=words,
+                 evidence=evidence)
+
+
+def right_without_stride_and_padding(submission, case) -> str | None:
+    """The diagnosis when the same convolution is right with stride 1 and no padding."""
+    try:
+        grads, expected, _ = conv_passes(submission, case._replace(stride=1, padding=0),
+                                         check_out=True)
+        for index in (0, 1):
+            expect_array(grads[index], expected[index], "conv2d_backward")
+    except Exception:  # anything wrong there too: no diagnosis
+        return None
+    return (f"it is right for stride 1 with no padding, but not for stride={case.stride}, "
+            f"padding={case.padding}: check the output size floor((H + 2p - k) / s) + 1, "
+            "where each window starts, and where the gradient goes back.")
 
 
 BASIC_EXAMPLES = [  # stride 1, no padding

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from grader.feedback.describe import Evidence
 from grader.feedback.expect import (
     ATOL,
     RTOL,
@@ -119,8 +120,26 @@ def test_rnn_backward(submission, N, T, In, H, seed):
     _, expected = rnn_reference(inputs, grad_output, grad_h_n)
     _, cache = rnn_forward(submission, inputs)
     grads = rnn_backward(submission, grad_output, grad_h_n, cache)
+    evidence = Evidence(hint=lambda: right_for_one_step(submission, N, In, H, seed))
     expect_grads(grads, expected, RNN_GRADS.split(", "), "rnn_backward",
-                 f"{rnn_words(N, T, In, H)}, with gradients on both output and h_n")
+                 f"{rnn_words(N, T, In, H)}, with gradients on both output and h_n",
+                 evidence=evidence if T > 1 else None)
+
+
+def right_for_one_step(submission, N, In, H, seed) -> str | None:
+    """The diagnosis when the same RNN gets a one-step sequence right."""
+    inputs = rnn_inputs(N, 1, In, H, seed)
+    grad_output, grad_h_n = upstream((N, 1, H), seed), upstream((N, H), seed + 1)
+    _, expected = rnn_reference(inputs, grad_output, grad_h_n)
+    try:
+        _, cache = rnn_forward(submission, inputs)
+        grads = rnn_backward(submission, grad_output, grad_h_n, cache)
+        expect_grads(grads, expected, RNN_GRADS.split(", "), "rnn_backward", "")
+    except Exception:  # wrong for one step too: no diagnosis
+        return None
+    return ("the gradients are right for one time step but not through time: the gradient "
+            "reaching h_t comes from output t and from step t+1, and the weight gradients "
+            "add up over every step.")
 
 
 @check("rnn_backward", "rnn_backward")
@@ -140,7 +159,8 @@ def test_rnn_backward_through_time(submission, on):
     _, cache = rnn_forward(submission, inputs)
     grads = rnn_backward(submission, grad_output, grad_h_n, cache)
     expect_grads(grads, expected, RNN_GRADS.split(", "), "rnn_backward",
-                 f"{rnn_words(N, T, In, H)}, with an upstream gradient on {on} only")
+                 f"{rnn_words(N, T, In, H)}, with an upstream gradient on {on} only",
+                 evidence=Evidence(hint=lambda: right_for_one_step(submission, N, In, H, 40)))
 
 
 # ----------------------------------------------------------------------------- None arguments

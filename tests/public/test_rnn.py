@@ -74,9 +74,9 @@ def rnn_reference(inputs, grad_output, grad_h_n):
     return (stacked[:, :-1], stacked[:, -1]), grads
 
 
-def expect_grads(grads, expected, names, fn, context):
+def expect_grads(grads, expected, names, fn, context, evidence=None):
     for grad, want, name in zip(grads, expected, names, strict=True):
-        expect_array(grad, want, f"{fn} ({name})", context=context)
+        expect_array(grad, want, f"{fn} ({name})", context=context, evidence=evidence)
 
 
 @pytest.mark.check("rnn/rnn_cell_forward", fn="rnn_cell_forward")
