@@ -6,7 +6,8 @@ plain-data frames (see ``codec``). Requests:
 
 - ``{"op": "load", "unit": name, "path": file}``: import a unit file.
 - ``{"op": "call", "unit", "fn", "args", "kwargs", "keep": [indices]}``: call a
-  function; the listed elements of a returned tuple stay here behind handles.
+  function; the listed elements of a returned tuple (a forward's cache) stay
+  here behind handles, and so does any returned value that is not plain data.
 - ``{"op": "release"}``: forget every handle.
 - ``{"op": "modules"}``: the names in ``sys.modules`` (for the grader's tests).
 
@@ -85,24 +86,14 @@ class Child:
             with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
                 result = function(*args, **kwargs)
         keep = request.get("keep") or []
-        if isinstance(result, tuple) and keep:
-            result = tuple(
-                self.opaque(item) if i in keep and not _is_plain(item) else item
-                for i, item in enumerate(result)
-            )
+        if isinstance(result, tuple) and keep:  # a forward's cache stays here, as it is
+            result = tuple(self.opaque(item) if i in keep else item
+                           for i, item in enumerate(result))
         return {
             "value": result,
             "warnings": [_describe_warning(w) for w in caught],
             "mutated": _mutated(before, (args, kwargs)),
         }
-
-
-def _is_plain(value) -> bool:
-    try:
-        codec.encode(value)
-    except codec.ProtocolError:
-        return False
-    return True
 
 
 def _snapshot(value):

@@ -3,7 +3,8 @@
 ``Session`` owns the child, loads unit files into it on demand and turns its
 replies into values or exceptions. ``SubmissionProxy`` lets a check write
 ``submission.activations.relu_forward(x)``: the call runs in the child, and
-what comes back is plain data (or a ``Handle`` for a cache that stays there).
+what comes back is plain data, or a ``Handle`` for a forward's cache (which
+stays in the child) and for anything else that is not plain data.
 """
 
 from pathlib import Path

@@ -17,14 +17,14 @@ from grader.run.session import UnitLoadError
 from grader.score.outcome import ItemOutcome
 
 
-def run_checks(folder: Path, units: list[str], suite: Path, timeout: float
-               ) -> tuple[list[ItemOutcome], dict[str, str]]:
+def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
+               isolated: bool = True) -> tuple[list[ItemOutcome], dict[str, str]]:
     """Run ``suite/test_<unit>.py`` for each unit; return outcomes and load problems.
 
     A unit that cannot be imported in the child is not run: its problem is
     returned instead, and its checks score as errors.
     """
-    run = GradingRun(folder, timeout)
+    run = GradingRun(folder, timeout, isolated=isolated)
     problems: dict[str, str] = {}
     try:
         for unit in units:

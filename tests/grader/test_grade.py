@@ -92,3 +92,14 @@ def test_cli_writes_json_and_exits_zero_whatever_the_score(tmp_path):
                                   ["grade", ".", "--unit", "nonsense"]])
 def test_cli_usage_errors_exit_non_zero(args):
     assert _cli(*args).returncode != 0
+
+
+def test_grading_order_does_not_change_a_report(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, bug in ((first, "(x >= 0)"), (second, "(x > 1)")):
+        folder.mkdir()
+        source = (SOLUTIONS / "activations.py").read_text().replace("(x > 0)", bug)
+        (folder / "activations.py").write_text(source)
+    forward = [to_json(grade(f, ["activations"])) for f in (first, second)]
+    backward = [to_json(grade(f, ["activations"])) for f in (second, first)]
+    assert forward == backward[::-1]

@@ -1,0 +1,218 @@
+"""The student's self-check: the public checks, run on their own unit files.
+
+The public suite (``tests/public/test_<unit>.py``) runs through the same
+pytest plugin and the same isolated child as the graded run; each test item's
+outcome is kept with the submission function it is about, so that a notebook
+cell can show the public checks of one function. The wording here never
+passes for a grade: the public checks are a sanity check on small cases, and
+the hidden checks grade the work.
+"""
+
+import contextlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from grader.load.submission import load_submission, make_scratch, remove_scratch
+from grader.paths import PUBLIC_TESTS, REPO_ROOT
+from grader.run.plugin import DEFAULT_TIMEOUT, GradingRun, check_of, function_of
+from grader.run.session import UnitLoadError
+from grader.score.outcome import PASSED, ItemOutcome, classify
+from grader.score.rubric import load_rubric
+from grader.score.scoring import CheckResult, score_check
+from grader.units import UNITS, unit_file
+
+CHECKED, MISSING, ERROR = "checked", "missing", "error"
+HIDDEN_ONLY = "hidden only"
+
+NOT_THE_GRADE = (
+    "These are the public checks: a sanity check on small, fixed cases. They are not your "
+    "grade. The hidden checks grade your work, and they try many more shapes, dims, dtypes, "
+    "extreme values and in-place changes."
+)
+
+
+class PublicSuiteError(RuntimeError):
+    """The public suite itself could not run (a broken installation)."""
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    """One public test item's verdict, with the function it is about."""
+
+    check: str
+    function: str
+    status: str
+    feedback: str = ""
+
+
+@dataclass
+class PublicUnit:
+    """One unit's public checks."""
+
+    unit: str
+    status: str  # checked, missing, error
+    problem: str = ""
+    items: list[PublicItem] = field(default_factory=list)
+
+    def checks(self, function: str | None = None) -> list[CheckResult]:
+        """Each rubric check the public suite covers (for ``function`` only, if given)."""
+        items = [i for i in self.items if function is None or i.function == function]
+        results = []
+        for check in load_rubric().get(self.unit, ()):
+            mine = [ItemOutcome(i.check, i.status, i.feedback) for i in items if i.check == check.id]
+            if mine:
+                results.append(score_check(check, mine))
+        return results
+
+    def hidden_only(self) -> list[str]:
+        """The ids of the rubric checks that no public test covers."""
+        covered = {i.check for i in self.items}
+        return [c.id for c in load_rubric().get(self.unit, ()) if c.id not in covered]
+
+
+@dataclass
+class PublicResult:
+    """The public checks of a folder of unit files."""
+
+    folder: Path
+    units: list[PublicUnit]
+    flags: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"folder": str(self.folder), "flags": self.flags,
+                "units": [{"unit": u.unit, "status": u.status, "problem": u.problem,
+                           "items": [vars(i) for i in u.items]} for u in self.units]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PublicResult":
+        units = [PublicUnit(u["unit"], u["status"], u["problem"],
+                            [PublicItem(**i) for i in u["items"]]) for u in data["units"]]
+        return cls(Path(data["folder"]), units, list(data["flags"]))
+
+
+class _Recorder:
+    """Keeps every checked item's outcome together with its function."""
+
+    def __init__(self):
+        self.items: list[PublicItem] = []
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        check = check_of(item)
+        if check is not None and not report.skipped and (call.when == "call" or report.failed):
+            exc = call.excinfo.value if call.excinfo is not None else None
+            outcome = classify(check, exc, function_of(item))
+            self.items.append(PublicItem(check, function_of(item), outcome.status,
+                                         outcome.feedback))
+        return report
+
+
+def units_in(folder: Path) -> list[str]:
+    """The units whose files ``folder`` holds, in course order."""
+    return [u for u in UNITS if (Path(folder) / unit_file(u)).is_file()]
+
+
+def run_public(folder: Path, units: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+               suite: Path = PUBLIC_TESTS) -> PublicResult:
+    """Run the public checks of ``units`` (default: those in ``folder``) on ``folder``."""
+    folder = Path(folder)
+    rubric = load_rubric()
+    wanted = [u for u in (units if units is not None else units_in(folder)) if u in rubric]
+    scratch = make_scratch()
+    try:
+        loaded = load_submission(folder, scratch)
+        problems = dict(loaded.problems)
+        run, recorder = GradingRun(scratch, timeout), _Recorder()
+        try:
+            for unit in wanted:
+                if unit in loaded.units and unit not in problems:
+                    try:
+                        run.session.load(unit)
+                    except UnitLoadError as exc:
+                        problems[unit] = str(exc)
+            runnable = [u for u in wanted if u in loaded.units and u not in problems]
+            if runnable:
+                _pytest([run, recorder], [suite / f"test_{u}.py" for u in runnable])
+        finally:
+            run.close()
+    finally:
+        remove_scratch(scratch)
+    result = PublicResult(folder, [], list(loaded.flags))
+    for unit in wanted:
+        if unit in problems:
+            result.units.append(PublicUnit(unit, ERROR, problems[unit]))
+        elif unit not in loaded.units:
+            result.units.append(PublicUnit(unit, MISSING, f"there is no {unit_file(unit)} in "
+                                                          f"{folder}."))
+        else:
+            items = [i for i in recorder.items if i.check.split("/")[0] == unit]
+            result.units.append(PublicUnit(unit, CHECKED, "", items))
+    return result
+
+
+def _pytest(plugins: list, files: list[Path]) -> None:
+    args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
+            "-p", "no:cacheprovider", "-q", "--no-header", "--disable-warnings"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = pytest.main(args, plugins=plugins)
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        tail = "\n".join(out.getvalue().strip().splitlines()[-15:])
+        raise PublicSuiteError(f"the public checks could not run (pytest exit {int(code)}):\n"
+                               f"{tail}")
+
+
+def summary(unit: PublicUnit) -> str:
+    """One honest sentence about a unit's public checks."""
+    if unit.status != CHECKED:
+        return f"{unit.unit}: {unit.problem}"
+    checks = unit.checks()
+    passed = sum(c.status == PASSED for c in checks)
+    hidden = len(unit.hidden_only())
+    beyond = (f"; {hidden} more check{'s' if hidden != 1 else ''} have no public test at all"
+              if hidden else "")
+    if passed == len(checks):
+        return (f"{unit.unit}: the public checks found no problem ({passed} of {len(checks)}). "
+                f"That is not a grade: the hidden checks try many more cases{beyond}.")
+    return (f"{unit.unit}: {len(checks) - passed} of {len(checks)} public checks failed. Fix "
+            f"those first; the hidden checks are stricter still{beyond}.")
+
+
+def render(result: PublicResult, console) -> None:
+    """The table and feedback of ``dlmath check``, in ``dlmath grade``'s format."""
+    from rich.table import Table
+
+    from grader.report.table import STYLE
+
+    console.print(NOT_THE_GRADE, highlight=False)
+    table = Table(title=f"dlmath check: public checks of {result.folder}")
+    table.add_column("check")
+    table.add_column("status")
+    for unit in result.units:
+        checks = unit.checks()
+        passed = sum(c.status == PASSED for c in checks)
+        label = (f"{passed} of {len(checks)} public checks passed" if unit.status == CHECKED
+                 else unit.status)
+        table.add_row(f"[bold]{unit.unit}[/bold]", label)
+        for check in checks:
+            style = STYLE.get(check.status, "white")
+            table.add_row(f"  {check.id.split('/', 1)[1]}", f"[{style}]{check.status}[/]")
+        for check_id in unit.hidden_only():
+            table.add_row(f"  [dim]{check_id.split('/', 1)[1]}[/dim]", f"[dim]{HIDDEN_ONLY}[/dim]")
+    console.print(table)
+    for flag in result.flags:
+        console.print(f"[bold magenta]flag:[/bold magenta] {flag}", highlight=False)
+    for unit in result.units:
+        for check in unit.checks():
+            if check.status != PASSED:
+                console.print(f"[bold]{check.id}[/bold] ({check.status}): {check.feedback}",
+                              highlight=False)
+    for unit in result.units:
+        console.print(summary(unit), highlight=False)
+    if any(unit.hidden_only() for unit in result.units):
+        console.print(f"Checks marked '{HIDDEN_ONLY}' are graded by the hidden checks alone.",
+                      highlight=False)

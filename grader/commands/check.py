@@ -1,0 +1,64 @@
+"""``dlmath check [UNIT ...]``: the student's self-check, the public checks on their files."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.units import UNITS
+
+USAGE_ERROR = 2
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "check", help="run the public checks on your own unit files (a sanity check, not a grade)")
+    parser.add_argument("units", nargs="*", choices=[[], *UNITS], metavar="UNIT",
+                        help=f"units to check (default: every unit file found); one of "
+                             f"{', '.join(UNITS)}")
+    parser.add_argument("--path", type=Path,
+                        help="folder of your unit files (default: the current folder if it "
+                             "holds unit files, else exercises/)")
+    parser.add_argument("--timeout", type=float, default=10.0,
+                        help="seconds each call into your code may take (default 10)")
+    parser.set_defaults(run=run)
+
+
+def default_folder() -> Path:
+    """The current folder if it holds unit files, else ``exercises/`` (here or the course's)."""
+    from grader.bundle.selfcheck import units_in
+    from grader.paths import EXERCISES
+
+    here = Path.cwd()
+    for candidate in (here, here / "exercises"):
+        if candidate.is_dir() and units_in(candidate):
+            return candidate
+    return EXERCISES
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from grader.bundle.selfcheck import CHECKED, PublicSuiteError, render, run_public, units_in
+    from grader.load.submission import SubmissionError
+
+    folder = args.path if args.path is not None else default_folder()
+    if not folder.is_dir():
+        print(f"dlmath check: {folder} is not a folder", file=sys.stderr)
+        return USAGE_ERROR
+    if args.timeout <= 0:
+        print("dlmath check: --timeout must be positive", file=sys.stderr)
+        return USAGE_ERROR
+    units = list(dict.fromkeys(args.units)) or units_in(folder)
+    if not units:
+        print(f"dlmath check: {folder} holds no unit file ({', '.join(UNITS)} .py)",
+              file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        result = run_public(folder, units, args.timeout)
+    except (SubmissionError, PublicSuiteError) as exc:
+        print(f"dlmath check: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    render(result, Console())
+    clean = all(u.status == CHECKED and all(c.status == "passed" for c in u.checks())
+                for u in result.units)
+    return 0 if clean else 1
