@@ -4,3 +4,6 @@
 SANDBOX_UID_ENV = "DLMATH_SANDBOX_UID"
 # The grader's pid: the child stops if it finds itself orphaned at startup.
 PARENT_PID_ENV = "DLMATH_PARENT_PID"
+# Trusted modules the child imports at startup, before it drops privileges
+# (comma-separated: the capstones' training code, say).
+PRELOAD_ENV = "DLMATH_PRELOAD"

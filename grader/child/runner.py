@@ -10,6 +10,8 @@ plain-data frames (see ``codec``). Requests:
   here behind handles, and so does any returned value that is not plain data.
 - ``{"op": "release"}``: forget every handle.
 - ``{"op": "modules"}``: the names in ``sys.modules`` (for the grader's tests).
+- ``{"op": "capstone", "name", "data"}``: train a preloaded capstone with the
+  submission's unit files (``dlmath.capstones``).
 
 Every reply is ``{"ok": True, "value": ..., "warnings": [...], "mutated": [...]}``
 or ``{"ok": False, "error": {"type", "message", "where"}}``.
@@ -27,7 +29,7 @@ import warnings
 
 import numpy as np
 
-from grader.child import PARENT_PID_ENV, SANDBOX_UID_ENV, codec, policy
+from grader.child import PARENT_PID_ENV, PRELOAD_ENV, SANDBOX_UID_ENV, codec, policy
 
 # Imported before dropping privileges: afterwards the interpreter's own files
 # may be out of the sandbox user's reach, so whatever a unit may use is loaded now.
@@ -73,6 +75,15 @@ class Child:
             del sys.modules[unit]
             raise
         self.units[unit] = module
+
+    def capstone(self, name: str, data: dict) -> dict:
+        """Train a capstone (preloaded trusted code) on the submission's unit files."""
+        from dlmath import units
+
+        folder = os.getcwd()  # the scratch copy of the submission
+        self.unit_files.update(os.path.join(folder, f) for f in os.listdir(folder))
+        units.use(folder)
+        return sys.modules[f"dlmath.capstones.{name}"].train(data, seed=0)
 
     def call(self, request: dict) -> dict:
         function = getattr(self.units[request["unit"]], request["fn"], None)
@@ -178,7 +189,8 @@ def install_import_guard(child: Child) -> None:
 
 def confine_self() -> None:
     """Preload what units may import, then become the sandbox user (when root)."""
-    for name in (*policy.ALLOWED_TOP_LEVEL, *_NUMPY_LAZY):
+    preload = [name for name in os.environ.get(PRELOAD_ENV, "").split(",") if name]
+    for name in (*policy.ALLOWED_TOP_LEVEL, *_NUMPY_LAZY, *preload):
         importlib.import_module(name)
     uid = os.environ.get(SANDBOX_UID_ENV)
     if uid and os.geteuid() == 0:
@@ -223,6 +235,8 @@ def handle(child: Child, request: dict) -> dict:
             return {"ok": True, "value": None}
         if op == "modules":
             return {"ok": True, "value": sorted(sys.modules)}
+        if op == "capstone":
+            return {"ok": True, "value": child.capstone(request["name"], request["data"])}
         raise ValueError(f"unknown request {op!r}")
     except (Exception, SystemExit, KeyboardInterrupt) as exc:  # student code may raise anything
         return _error(exc, child)

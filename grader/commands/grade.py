@@ -17,6 +17,9 @@ def register(commands) -> None:
     parser.add_argument("--json", type=Path, help="also write the JSON report to this file")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds each call into the submission may take (default 10)")
+    parser.add_argument("--capstones", action="store_true",
+                        help="also train the capstone models with the submission's units "
+                             "(no points: each reports its metric beside its target)")
     parser.set_defaults(run=run)
 
 
@@ -36,7 +39,15 @@ def run(args: argparse.Namespace) -> int:
     except SubmissionError as exc:
         print(f"dlmath grade: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    render(report, Console())
+    console = Console()
+    render(report, console)
+    capstones = None
+    if args.capstones:
+        from grader.report.table import render_capstones
+        from grader.run.capstones import run_capstones
+
+        capstones = run_capstones(args.path)
+        render_capstones(capstones, console)
     if args.json:
-        args.json.write_text(to_json(report))
+        args.json.write_text(to_json(report, capstones))
     return 0

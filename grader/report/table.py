@@ -41,3 +41,16 @@ def _print_feedback(report: Report, console: Console) -> None:
 
 def _styled(status: str) -> str:
     return f"[{STYLE.get(status, 'white')}]{status}[/]"
+
+
+def render_capstones(results: list, console: Console) -> None:
+    """Each capstone's metric beside its target (capstones earn no points)."""
+    table = Table(title="capstones (no points)")
+    for column in ("capstone", "metric", "reached", "target", "seconds", ""):
+        table.add_column(column)
+    for r in results:
+        value = "-" if r.value is None else f"{r.value:.4g}"
+        seconds = "-" if r.seconds is None else f"{r.seconds:.1f}"
+        verdict = "[green]yes[/]" if r.reached else f"[red]no[/] {r.message}"
+        table.add_row(r.name, r.metric, value, f"{r.target:.4g}", seconds, verdict)
+    console.print(table)

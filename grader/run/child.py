@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.child import PARENT_PID_ENV, codec
+from grader.child import PARENT_PID_ENV, PRELOAD_ENV, codec
 from grader.run import sandbox
 
 # Passed through to the child: BLAS must not pick another kernel or thread count there.
@@ -83,9 +83,11 @@ def describe_exit(returncode: int | None) -> str:
 class Child:
     """One child process at a time, restarted on demand after a failure."""
 
-    def __init__(self, workdir: Path, limits: sandbox.Limits | None = None):
+    def __init__(self, workdir: Path, limits: sandbox.Limits | None = None,
+                 preload: tuple[str, ...] = ()):
         self.workdir = workdir
         self.limits = limits or sandbox.Limits()
+        self.preload = preload
         self.uid = sandbox.sandbox_uid()
         sandbox.prepare_scratch(workdir, self.uid)
         self.process: subprocess.Popen | None = None
@@ -104,6 +106,7 @@ class Child:
         env = {key: os.environ[key] for key in _ENV_KEPT if key in os.environ}
         env.update(_SINGLE_THREADED, HOME=str(self.workdir))
         env[PARENT_PID_ENV] = str(os.getpid())
+        env[PRELOAD_ENV] = ",".join(self.preload)
         if self.uid is not None:
             env[sandbox.SANDBOX_UID_ENV] = str(self.uid)
         self._log = tempfile.TemporaryFile()

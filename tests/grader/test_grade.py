@@ -103,3 +103,22 @@ def test_grading_order_does_not_change_a_report(tmp_path):
     forward = [to_json(grade(f, ["activations"])) for f in (first, second)]
     backward = [to_json(grade(f, ["activations"])) for f in (second, first)]
     assert forward == backward[::-1]
+
+
+def test_capstones_train_in_the_child_and_report_beside_their_targets(tmp_path):
+    out = tmp_path / "report.json"
+    result = _cli("grade", str(SOLUTIONS), "--unit", "linear", "--capstones", "--json", str(out))
+    assert result.returncode == 0, result.stderr
+    capstones = json.loads(out.read_text())["capstones"]
+    assert [c["name"] for c in capstones] == ["logistic_regression", "cnn_digits",
+                                              "rnn_sequence", "attention_sequence"]
+    assert all(c["reached"] and c["value"] is not None for c in capstones), capstones
+    assert "capstones (no points)" in result.stdout
+
+
+def test_capstones_on_stubs_say_what_failed(tmp_path):
+    from grader.run.capstones import run_capstones
+
+    results = run_capstones(EXERCISES, timeout=60)
+    assert not any(r.reached for r in results)
+    assert all("not implemented yet" in r.message for r in results), results
