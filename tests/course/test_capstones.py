@@ -2,10 +2,15 @@
 imports nothing but NumPy, the standard library and dlmath.
 
 Not a graded suite: it checks the course's own capstones (dlmath.capstones).
+Training runs with one BLAS thread: on a busy 2-core machine, OpenBLAS's
+threads fight other processes for the cores and small matrix products can
+become a hundred times slower (an RNN capstone took 26 s instead of 2 s).
 """
 
+import contextlib
 import functools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +47,15 @@ new = {{name.split(".")[0] for name, module in sys.modules.items()
        if module is not None and name not in before}}
 print(json.dumps({{"runs": runs, "modules": sorted(new)}}))
 """
+
+
+def one_blas_thread():
+    """Limit NumPy's BLAS to one thread inside a ``with`` block (when threadpoolctl exists)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 @functools.cache
@@ -81,7 +95,7 @@ def test_load_data_is_fixed(name):
 @pytest.mark.parametrize("name", ORDER)
 def test_capstone_reaches_its_target_with_the_reference_solutions(name):
     capstone = CAPSTONES[name]
-    with units.using(SOLUTIONS):
+    with units.using(SOLUTIONS), one_blas_thread():
         result = capstone.train(dataset(name))
     assert {"metric", "target", "baseline", "seconds"} <= set(result)
     assert all(isinstance(value, float) for value in result.values()), result
@@ -96,8 +110,9 @@ def test_train_imports_only_numpy_and_dlmath_and_is_deterministic(name, tmp_path
     archive = tmp_path / "data.npz"
     np.savez(archive, **{key: value[:64] for key, value in dataset(name).items()})
     code = CHILD.format(forbidden=FORBIDDEN)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     child = subprocess.run([sys.executable, "-I", "-c", code, name, str(archive), str(SOLUTIONS)],
-                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert child.returncode == 0, child.stderr[-3000:]
     report = json.loads(child.stdout.splitlines()[-1])
     outside = [module for module in report["modules"] if not is_allowed(module)]

@@ -1,7 +1,9 @@
 """The lesson notebooks are up to date with their sources, and run top to bottom.
 
 Each notebook is executed with nbclient in a "python3" kernel, with
-``DLMATH_UNITS`` pointing at the reference solutions and ``MPLBACKEND=Agg``.
+``DLMATH_UNITS`` pointing at the reference solutions and ``MPLBACKEND=Agg``
+(and one BLAS thread, which keeps small matrix products fast on a busy
+2-core machine).
 """
 
 import importlib.util
@@ -71,6 +73,7 @@ def test_notebook_layout(unit):
 def test_notebook_runs_and_draws(unit, monkeypatch):
     monkeypatch.setenv("DLMATH_UNITS", str(SOLUTIONS))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     nb = read(unit)
     client = NotebookClient(nb, kernel_name="python3", timeout=300,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})

@@ -1,0 +1,179 @@
+# %% [markdown]
+# # Unit 1: activations
+#
+# An activation is the nonlinearity between two layers. Elementwise ones (ReLU,
+# leaky ReLU, sigmoid, tanh) act on each number alone; softmax and log-softmax
+# act along one axis and turn a vector of scores into probabilities (or
+# log-probabilities).
+#
+# Each function comes as a pair. `NAME_forward(x)` returns `(out, cache)`;
+# `NAME_backward(grad_output, cache)` returns `grad_x`, the gradient of the
+# loss with respect to `x` given its gradient `grad_output` with respect to
+# `out`. For an elementwise function that is `f'(x) * grad_output`; for softmax
+# it is a vector-Jacobian product. The derivations are in `course.md`,
+# Chapter 3 (and Chapter 2 for the chain rule).
+#
+# This notebook runs **your** `activations.py` and draws what it computes.
+
+# %% [markdown]
+# <!-- dlmath:exercises -->
+
+# %%
+import os
+
+import numpy as np
+
+from dlmath import plots, units
+from dlmath.gradcheck import check_gradients
+
+# %% [markdown]
+# ## Your unit file
+#
+# The experiments below call the functions of your `activations.py`, found in
+# the folder `UNITS`: this notebook's folder by default (or the folder named
+# by the environment variable `DLMATH_UNITS`). Run this cell again after
+# editing your file: it reloads it.
+
+# %%
+UNITS = os.environ.get("DLMATH_UNITS", ".")
+units.use(UNITS)
+units.clear_cache()
+act = units.load("activations")
+print("activations.py from", units.folder())
+
+# %% [markdown]
+# ## Each activation and its derivative
+#
+# For an elementwise `f`, `grad_x = f'(x) * grad_output`, so calling your
+# backward with `grad_output = 1` gives the derivative itself. The dots are
+# central differences of your *forward*, `(f(x + h) - f(x - h)) / 2h`: they
+# should sit on the dashed curve (except exactly at a kink).
+
+# %%
+x = np.linspace(-5, 5, 401)
+h = 1e-5
+activations = {
+    "relu": (act.relu_forward, act.relu_backward, {}),
+    "leaky_relu": (act.leaky_relu_forward, act.leaky_relu_backward, {"negative_slope": 0.1}),
+    "sigmoid": (act.sigmoid_forward, act.sigmoid_backward, {}),
+    "tanh": (act.tanh_forward, act.tanh_backward, {}),
+}
+fig, axes = plots.figure(1, 4, size=(3.6, 3.2))
+for ax, (name, (forward, backward, kwargs)) in zip(axes, activations.items(), strict=True):
+    y, cache = forward(x, **kwargs)
+    dy = backward(np.ones_like(x), cache)
+    numeric = (forward(x + h, **kwargs)[0] - forward(x - h, **kwargs)[0]) / (2 * h)
+    plots.function_and_derivative(ax, x, y, dy, name, numeric=numeric)
+    ax.set_ylim(-1.5, 2.5)
+axes[1].set_title("leaky_relu (negative_slope=0.1)")
+plots.show(fig)
+
+# %% [markdown]
+# Notice the sizes of the derivatives: ReLU passes a gradient of exactly 1 for
+# every positive input, tanh at most 1, and sigmoid at most 1/4.
+
+# %% [markdown]
+# ## Vanishing gradients through a stack of activations
+#
+# Backpropagation multiplies one derivative per layer. Here 2,000 random
+# inputs go through the same activation `depth` times (no weights), and your
+# backward carries a gradient of 1 back to the input. The curve is the mean
+# size of that gradient: a product of many numbers below 1 shrinks
+# geometrically, which is why deep networks moved from sigmoid to ReLU.
+
+# %%
+rng = np.random.default_rng(0)
+inputs = rng.standard_normal(2000)
+depths = np.arange(1, 21)
+fig, ax = plots.figure(size=(6, 3.5))
+for name in ("sigmoid", "tanh", "relu"):
+    forward, backward, kwargs = activations[name]
+    sizes = []
+    for depth in depths:
+        caches, out = [], inputs
+        for _ in range(depth):
+            out, cache = forward(out, **kwargs)
+            caches.append(cache)
+        grad = np.ones_like(inputs)
+        for cache in reversed(caches):
+            grad = backward(grad, cache)
+        sizes.append(np.mean(np.abs(grad)))
+    ax.plot(depths, sizes, "o-", ms=3, label=name)
+ax.set_yscale("log")
+ax.set_xlabel("number of stacked activations")
+ax.set_ylabel("mean |gradient| reaching the input")
+ax.set_title("Gradients through a stack of activations")
+ax.legend()
+plots.show(fig)
+
+# %% [markdown]
+# ## Softmax: temperature, and its Jacobian
+#
+# `softmax(z / T)` turns scores into probabilities. A low temperature `T`
+# sharpens them towards the largest score; a high one flattens them towards
+# uniform.
+#
+# Softmax is not elementwise: every output depends on every input, so its
+# derivative is a matrix, the Jacobian `J[i, j] = d out_i / d x_j`. Your
+# backward returns `J^T @ grad_output`, so feeding it the unit vector `e_i`
+# returns row `i` of `J^T`. The heatmap is built that way, from your code;
+# compare it with `diag(s) - s s^T` (course.md, Chapter 3).
+
+# %%
+logits = np.array([2.0, 1.0, 0.5, -1.0, 0.1])
+temperatures = (0.25, 1.0, 4.0)
+fig, axes = plots.figure(1, 2, size=(5, 3.4))
+width = 0.8 / len(temperatures)
+for k, temperature in enumerate(temperatures):
+    probs, _ = act.softmax_forward(logits / temperature)
+    positions = np.arange(len(logits)) + (k - 1) * width
+    axes[0].bar(positions, probs, width, label=f"T = {temperature}")
+axes[0].set_xticks(range(len(logits)), labels=[f"z={z:g}" for z in logits])
+axes[0].set_ylabel("probability")
+axes[0].set_title("softmax(z / T)")
+axes[0].legend()
+
+s, cache = act.softmax_forward(logits)
+jacobian_t = np.stack([act.softmax_backward(e, cache) for e in np.eye(len(logits))])
+plots.heatmap(axes[1], jacobian_t.T, title="softmax Jacobian, from your backward",
+              xlabel="input j", ylabel="output i", centered=True, annotate=True)
+plots.show(fig)
+print("largest difference from diag(s) - s s^T:",
+      np.max(np.abs(jacobian_t.T - (np.diag(s) - np.outer(s, s)))))
+
+# %% [markdown]
+# ## Why log-softmax has its own function
+#
+# Take two logits `[0, t]`. The probability of the first is `1 / (1 + e^t)`,
+# which underflows to exactly 0 once `t` passes about 745 in float64, and
+# `log(0) = -inf`. Computed directly, with the log-sum-exp trick, the
+# log-probability is simply about `-t`, finite for any `t`.
+
+# %%
+t = np.linspace(0, 1000, 501)
+pairs = np.stack([np.zeros_like(t), t], axis=1)  # (501, 2): one pair of logits per row
+direct, _ = act.log_softmax_forward(pairs)
+with np.errstate(divide="ignore"):
+    naive = np.log(act.softmax_forward(pairs)[0])
+fig, ax = plots.figure(size=(6, 3.5))
+infinite = ~np.isfinite(naive[:, 0])
+ax.plot(t, direct[:, 0], lw=3, label="log_softmax(x)[0]")
+ax.plot(t, np.where(infinite, np.nan, naive[:, 0]), "--", label="log(softmax(x)[0])")
+if infinite.any():
+    ax.axvline(t[infinite][0], color="C3", lw=0.8)
+    ax.text(t[infinite][0], -200, f"  -inf from t = {t[infinite][0]:g}", color="C3")
+ax.set_xlabel("t  (logits [0, t])")
+ax.set_ylabel("log-probability of the first class")
+ax.legend()
+plots.show(fig)
+
+# %% [markdown]
+# ## Check your gradients
+#
+# `check_gradients` compares your backward with finite differences of your
+# forward, for a random upstream gradient. Try other functions, shapes and
+# `dim`s.
+
+# %%
+x = np.random.default_rng(1).standard_normal((3, 4))
+result = check_gradients(act.softmax_forward, act.softmax_backward, [x], {"dim": 0})
