@@ -27,7 +27,7 @@ settings.register_profile(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=20,
+    max_examples=10,
     phases=(Phase.explicit, Phase.generate),
     report_multiple_bugs=False,
     print_blob=False,

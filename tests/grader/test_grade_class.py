@@ -1,5 +1,6 @@
 """``dlmath grade-class``: parallel, resumable, reproducible, with class reports."""
 
+import json
 import os
 import shutil
 import signal
@@ -38,8 +39,18 @@ def _grade(klass: Path, out: Path, jobs: int) -> dict[str, dict]:
     return write_class_files(out, run.students)
 
 
-def test_grades_every_student_and_writes_the_class_files(klass, tmp_path):
-    reports = _grade(klass, tmp_path, jobs=2)
+@pytest.fixture(scope="module")
+def graded(klass, tmp_path_factory) -> Path:
+    """The class graded once with two workers; the output folder."""
+    out = tmp_path_factory.mktemp("graded")
+    _grade(klass, out, jobs=2)
+    return out
+
+
+def test_grades_every_student_and_writes_the_class_files(graded):
+    tmp_path = graded
+    reports = {name: json.loads((graded / "reports" / f"{name}.json").read_text())
+               for name in ["ada", "ben", "cleo", "dev", "eve"]}
     assert sorted(reports) == ["ada", "ben", "cleo", "dev", "eve"]
     scores = {name: r["score"] for name, r in reports.items()}
     assert scores["ada"] == reports["ada"]["max_score"] and scores["ben"] == 0
@@ -53,22 +64,24 @@ def test_grades_every_student_and_writes_the_class_files(klass, tmp_path):
     assert "sigmoid_forward" in (tmp_path / "feedback" / "cleo.md").read_text()
 
 
-def test_one_and_two_workers_give_byte_identical_results(klass, tmp_path):
+def test_one_and_two_workers_give_byte_identical_results(klass, graded, tmp_path):
     _grade(klass, tmp_path / "j1", jobs=1)
-    _grade(klass, tmp_path / "j2", jobs=2)
     for name in ["grades.csv", "class_report.md", "reports/dev.json", "feedback/eve.md"]:
-        assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes()
+        assert (tmp_path / "j1" / name).read_bytes() == (graded / name).read_bytes()
 
 
-def test_finished_students_are_skipped_unless_regraded(klass, tmp_path):
-    _grade(klass, tmp_path, jobs=2)
-    again = grade_class(klass, tmp_path, jobs=2, units=UNIT)
+def test_finished_students_are_skipped_unless_regraded(klass, graded, tmp_path):
+    shutil.copytree(graded, tmp_path / "out")
+    again = grade_class(klass, tmp_path / "out", jobs=2, units=UNIT)
     assert again.graded == [] and len(again.skipped) == 5
-    redo = grade_class(klass, tmp_path, jobs=2, units=UNIT, regrade=True)
+    (tmp_path / "out" / "reports" / "dev.json").write_text("{}")  # stale: --regrade fixes it
+    redo = grade_class(klass, tmp_path / "out", jobs=2, units=UNIT, regrade=True)
     assert len(redo.graded) == 5
+    assert (tmp_path / "out" / "reports" / "dev.json").read_bytes() == (
+        graded / "reports" / "dev.json").read_bytes()
 
 
-def test_a_killed_run_resumes_to_the_same_results(klass, tmp_path):
+def test_a_killed_run_resumes_to_the_same_results(klass, graded, tmp_path):
     command = [sys.executable, "-m", "grader.cli", "grade-class", str(klass), "--out",
                str(tmp_path / "killed"), "--unit", "activations", "-j", "1"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
@@ -85,9 +98,7 @@ def test_a_killed_run_resumes_to_the_same_results(klass, tmp_path):
     resumed = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert resumed.returncode == 0, resumed.stderr
     assert f"{finished} students already graded" in resumed.stdout
-    _grade(klass, tmp_path / "fresh", jobs=2)
-    assert ((tmp_path / "killed" / "grades.csv").read_bytes()
-            == (tmp_path / "fresh" / "grades.csv").read_bytes())
+    assert (tmp_path / "killed" / "grades.csv").read_bytes() == (graded / "grades.csv").read_bytes()
 
 
 def test_nbgrader_layout_merges_each_students_assignments(tmp_path):
