@@ -89,8 +89,19 @@ def load(name):
     base = folder()
     key = (base, name)
     if key not in _modules:
-        _modules[key] = _import_file(base / f"{name}.py", name)
+        _modules[key] = _import_file(_unit_path(base, name), name)
     return _modules[key]
+
+
+def _unit_path(base, name):
+    """``<base>/<name>.py``, or nbgrader's sibling assignment ``<base>/../<name>/<name>.py``.
+
+    (nbgrader gives each unit its own folder, so a later unit's notebook finds
+    the earlier units' files next door.)
+    """
+    here = base / f"{name}.py"
+    sibling = base.parent / name / f"{name}.py"
+    return sibling if not here.exists() and sibling.exists() else here
 
 
 def function(unit, name):

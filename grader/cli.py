@@ -3,9 +3,9 @@
 import argparse
 import sys
 
-from grader.commands import demo, grade, grade_class, gradescope, sync
+from grader.commands import check, demo, grade, grade_class, gradescope, nbgrader, release, sync
 
-COMMANDS = (grade, grade_class, demo, gradescope, sync)
+COMMANDS = (grade, grade_class, demo, gradescope, nbgrader, release, check, sync)
 USAGE_ERROR = 2
 
 

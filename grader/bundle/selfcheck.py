@@ -62,7 +62,8 @@ class PublicUnit:
         items = [i for i in self.items if function is None or i.function == function]
         results = []
         for check in load_rubric().get(self.unit, ()):
-            mine = [ItemOutcome(i.check, i.status, i.feedback) for i in items if i.check == check.id]
+            mine = [ItemOutcome(i.check, i.status, i.feedback)
+                    for i in items if i.check == check.id]
             if mine:
                 results.append(score_check(check, mine))
         return results
@@ -198,11 +199,16 @@ def render(result: PublicResult, console) -> None:
         label = (f"{passed} of {len(checks)} public checks passed" if unit.status == CHECKED
                  else unit.status)
         table.add_row(f"[bold]{unit.unit}[/bold]", label)
-        for check in checks:
-            style = STYLE.get(check.status, "white")
-            table.add_row(f"  {check.id.split('/', 1)[1]}", f"[{style}]{check.status}[/]")
-        for check_id in unit.hidden_only():
-            table.add_row(f"  [dim]{check_id.split('/', 1)[1]}[/dim]", f"[dim]{HIDDEN_ONLY}[/dim]")
+        if unit.status != CHECKED:
+            continue
+        public = {check.id: check for check in checks}
+        for rubric_check in load_rubric()[unit.unit]:
+            check = public.get(rubric_check.id)
+            if check is None:
+                table.add_row(f"  [dim]{rubric_check.name}[/dim]", f"[dim]{HIDDEN_ONLY}[/dim]")
+            else:
+                style = STYLE.get(check.status, "white")
+                table.add_row(f"  {rubric_check.name}", f"[{style}]{check.status}[/]")
     console.print(table)
     for flag in result.flags:
         console.print(f"[bold magenta]flag:[/bold magenta] {flag}", highlight=False)

@@ -11,9 +11,12 @@ USAGE_ERROR = 2
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "check", help="run the public checks on your own unit files (a sanity check, not a grade)")
-    parser.add_argument("units", nargs="*", choices=[[], *UNITS], metavar="UNIT",
-                        help=f"units to check (default: every unit file found); one of "
+        "check", help="run the public checks on your own unit files (a sanity check, not a grade)",
+        description="Run the public checks on your unit files. They are a sanity check on small, "
+                    "fixed cases, not your grade: hidden checks grade your work. Exits 0 when no "
+                    "public check failed, 1 when one did, 2 on a usage error.")
+    parser.add_argument("units", nargs="*", metavar="UNIT",
+                        help=f"units to check (default: every unit file found): "
                              f"{', '.join(UNITS)}")
     parser.add_argument("--path", type=Path,
                         help="folder of your unit files (default: the current folder if it "
@@ -41,6 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from grader.bundle.selfcheck import CHECKED, PublicSuiteError, render, run_public, units_in
     from grader.load.submission import SubmissionError
 
+    unknown = [u for u in args.units if u not in UNITS]
+    if unknown:
+        print(f"dlmath check: no unit {', '.join(unknown)} (the units: {', '.join(UNITS)})",
+              file=sys.stderr)
+        return USAGE_ERROR
     folder = args.path if args.path is not None else default_folder()
     if not folder.is_dir():
         print(f"dlmath check: {folder} is not a folder", file=sys.stderr)

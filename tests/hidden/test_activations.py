@@ -47,7 +47,7 @@ def at_zero(x: np.ndarray, name: str) -> Evidence:
     """Evidence for a subgradient mistake: everything right except at x == 0."""
     slope = "negative_slope" if name == "leaky_relu" else "0"
     return Evidence(except_at=(x == 0, f"where x is exactly 0, where torch's subgradient "
-                                       f"convention makes the derivative {slope}."))
+                                       f"convention makes the derivative {slope}"))
 
 
 def ignoring_dim(name: str, x: np.ndarray, dim: int) -> Evidence:

@@ -1,0 +1,142 @@
+"""Write an nbgrader course directory for dlmath (``dlmath nbgrader DIR``).
+
+::
+
+    DIR/nbgrader_config.py                 settings (rewritten on every run)
+    DIR/source/<unit>/<unit>.ipynb         the unit's notebook, with nbgrader metadata
+    DIR/source/<unit>/<unit>.py            the student stub (never the solution)
+
+Each unit is one nbgrader assignment named after it. Students hand in the
+notebook and their ``<unit>.py``; autograde keeps their file (the config's
+``Autograde.exclude_overwriting``), and the graded cells grade it with the
+hidden checks. Everything written for students, and every release folder
+found, must pass the leak check: a leak raises ``LeakError``.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from grader.bundle import leaks
+from grader.nbgrader.notebook import build_notebook, stub_source, write_notebook
+from grader.score.rubric import load_rubric
+from grader.units import unit_file
+
+CONFIG = "nbgrader_config.py"
+LOCAL_CONFIG = "nbgrader_config_local.py"
+
+CONFIG_TEXT = '''\
+"""nbgrader settings for the dlmath course, written by `dlmath nbgrader`.
+
+Running `dlmath nbgrader` again rewrites this file. Put settings of your own
+(course_id, the exchange, late penalties, ...) in {local} beside it: it
+is read last, so it overrides these.
+"""
+
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821 (traitlets defines it)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = here
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+
+# Students hand in their unit file beside the notebook: autograde grades theirs
+# instead of putting the stub from source/ back.
+c.Autograde.exclude_overwriting = {{
+{exclude}}}
+
+# nbgrader gives zero to a graded cell with any output on stderr. dlmath's check
+# cells print plain words on stdout only (the checks run in a process of their
+# own); this also drops a stray library warning, should one ever reach stderr.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"Warning"
+
+
+# The first check cell of a unit runs the whole unit's checks (the others reuse
+# the result); with a hanging submission (10 s per hung call) that can take
+# minutes. Every other cell gets 5 minutes.
+def cell_timeout(cell):
+    graded = cell.get("metadata", {{}}).get("nbgrader", {{}}).get("grade", False)
+    return 3600 if graded or "grader.nbgrader.cells" in cell.get("source", "") else 300
+
+
+c.Execute.timeout = 300
+c.Execute.timeout_func = cell_timeout
+
+# Feedback shows each check's points and message, never the hidden cells' source.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+local = os.path.join(here, "{local}")
+if os.path.exists(local):
+    load_subconfig(local)  # noqa: F821 (traitlets defines it)
+'''
+
+
+def config_text(units: list[str]) -> str:
+    exclude = "".join(f'    "{unit}": ["{unit_file(unit)}"],\n' for unit in units)
+    return CONFIG_TEXT.format(exclude=exclude, local=LOCAL_CONFIG)
+
+
+def write_course(root: Path, units: list[str] | None = None) -> list[Path]:
+    """Write the config and the source of ``units`` (default: all); return the files written.
+
+    Leak-checks every source folder written and every release folder present.
+    """
+    rubric = load_rubric()
+    units = [u for u in rubric if units is None or u in units]
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / CONFIG).write_text(config_text(list(rubric)))
+    written = [root / CONFIG]
+    for unit in units:
+        folder = root / "source" / unit
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / unit_file(unit)).write_text(stub_source(unit))
+        write_notebook(build_notebook(unit, graded=True), folder / f"{unit}.ipynb")
+        written += [folder / f"{unit}.ipynb", folder / unit_file(unit)]
+    check_leaks(root, units)
+    return written
+
+
+def check_leaks(root: Path, units: list[str]) -> list[Path]:
+    """Leak-check the source folders of ``units`` and every release folder; return them."""
+    secrets = leaks.load_secrets()
+    folders = [root / "source" / unit for unit in units]
+    release = root / "release"
+    if release.is_dir():
+        folders += sorted(p for p in release.iterdir() if p.is_dir())
+    found = []
+    for folder in folders:
+        prefix = folder.relative_to(root).as_posix()
+        found += [leaks.Leak(f"{prefix}/{leak.path}", leak.where, leak.what)
+                  for leak in leaks.scan(folder, secrets)]
+    if found:
+        raise leaks.LeakError(root, found)
+    return folders
+
+
+def nbgrader_env() -> dict[str, str]:
+    """The environment to run nbgrader in: this Python's scripts first on PATH.
+
+    nbgrader's gradebook runs the ``alembic`` script found on PATH, so a virtual
+    environment that is not activated needs its ``bin`` folder there.
+    """
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join(filter(None, [scripts, os.environ.get("PATH")]))}
+
+
+def generate(root: Path, units: list[str]) -> None:
+    """Run ``nbgrader generate_assignment --force`` for each unit, then leak-check release/."""
+    for unit in units:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", unit,
+                               "--force"], cwd=root, capture_output=True, text=True,
+                              env=nbgrader_env())
+        if done.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {unit} failed:\n"
+                               f"{done.stderr[-3000:]}")
+    check_leaks(root, units)

@@ -1,0 +1,182 @@
+"""Each unit's student notebook, built from its lesson notebook.
+
+The lesson notebook ``notebooks/<unit>.ipynb`` (or, when a unit has none, a
+short introduction that points to course.md) gives the math and the
+instructions. Its Markdown cell ``<!-- dlmath:exercises -->`` becomes the
+exercise list, with the points of every check read from the rubric. At the
+end come the check cells:
+
+- **Check your work**: one visible cell per exercise function, which runs the
+  public checks of that function on the unit file beside the notebook;
+- **Graded checks** (``graded=True``, for nbgrader only): one graded cell per
+  rubric check, worth that check's points, whose whole source is a hidden
+  test region. nbgrader releases these cells empty and puts their source back
+  when it autogrades.
+
+Every check cell is one call into ``grader.nbgrader.cells``.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+
+from grader.authoring.course import unit_table
+from grader.authoring.sync import strip_solutions
+from grader.paths import COURSE, EXERCISES, NOTEBOOKS, REPO_ROOT, SOLUTIONS
+from grader.score.rubric import Check, load_rubric
+from grader.units import UNITS, unit_file
+
+EXERCISES_MARKER = "<!-- dlmath:exercises -->"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SCHEMA_VERSION = 3
+
+
+class StaleStub(RuntimeError):
+    """``exercises/<unit>.py`` is not the stub of ``solutions/<unit>.py``."""
+
+
+def stub_source(unit: str) -> str:
+    """The student stub of ``unit``: ``exercises/<unit>.py``, checked against the solution."""
+    stub = (EXERCISES / unit_file(unit)).read_text()
+    solution = SOLUTIONS / unit_file(unit)
+    if solution.is_file() and strip_solutions(solution.read_text(), str(solution)) != stub:
+        raise StaleStub(f"exercises/{unit_file(unit)} is stale: run `dlmath sync` first")
+    return stub
+
+
+def exercise_functions(stub: str) -> list[str]:
+    """The functions a student writes: those whose stub raises NotImplementedError."""
+    names = []
+    for node in ast.parse(stub).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and any(
+            isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call)
+            and getattr(n.exc.func, "id", "") == "NotImplementedError" for n in ast.walk(node)
+        ):
+            names.append(node.name)
+    return names
+
+
+def chapter(unit: str) -> str:
+    """course.md's chapter title for ``unit`` (``"Chapter 3. Unit 1: activations"``)."""
+    text = COURSE.read_text() if COURSE.is_file() else ""
+    match = re.search(rf"^## (Chapter \d+\. Unit \d+: {re.escape(unit)})\s*$", text, re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def build_notebook(unit: str, graded: bool) -> nbformat.NotebookNode:
+    """The notebook of ``unit``: nbgrader's source version if ``graded``, else self-study."""
+    checks = load_rubric()[unit]
+    functions = exercise_functions(stub_source(unit))
+    nb = _lesson(unit)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip() == EXERCISES_MARKER:
+            cells.append(_locked(_markdown(f"{unit}-exercises",
+                                           _exercise_list(unit, functions, checks, graded)),
+                                 graded))
+        else:
+            cells.append(cell)
+    name = unit_file(unit)
+    cells.append(_markdown(f"{unit}-check-your-work", _CHECK_YOUR_WORK.format(file=name)))
+    for function in functions:
+        source = ("from grader.nbgrader.cells import public_checks\n"
+                  f'public_checks("{function}", "{name}")')
+        cells.append(_locked(_code(f"public-{function}", source), graded))
+    if graded:
+        cells.append(_markdown(f"{unit}-graded-checks", _GRADED_CHECKS.format(file=name)))
+        cells.extend(_hidden_cell(check) for check in checks)
+    nb.cells = cells
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    nb.metadata.setdefault("dlmath", {})["unit"] = unit
+    nbformat.validate(nb)
+    return nb
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb, version=4).rstrip("\n") + "\n")
+
+
+def _lesson(unit: str) -> nbformat.NotebookNode:
+    lesson = NOTEBOOKS / f"{unit}.ipynb"
+    if lesson.is_file():
+        nb = nbformat.read(lesson, as_version=4)
+        if any(c.cell_type == "markdown" and c.source.strip() == EXERCISES_MARKER
+               for c in nb.cells):
+            return nb
+        nb.cells.insert(1 if nb.cells else 0, _markdown(f"{unit}-marker", EXERCISES_MARKER))
+        return nb
+    where = chapter(unit)
+    pointer = f"`course.md`, {where}" if where else "`course.md`"
+    number = UNITS.index(unit) + 1
+    intro = (f"# Unit {number}: {unit}\n\nThe math of this unit, its definitions and its "
+             f"conventions are in {pointer}: read it first. Every function's docstring in "
+             f"`{unit_file(unit)}` gives its definition, its arguments and returns with shapes, "
+             "and the conventions to follow; deriving the gradients is yours.")
+    return nbformat.v4.new_notebook(cells=[_markdown(f"{unit}-intro", intro),
+                                           _markdown(f"{unit}-marker", EXERCISES_MARKER)])
+
+
+def _exercise_list(unit: str, functions: list[str], checks: tuple[Check, ...],
+                   graded: bool) -> str:
+    names = ", ".join(f"`{f}`" for f in functions)
+    total = sum(c.points for c in checks)
+    submit = (f"\n\nSubmit `{unit_file(unit)}` together with this notebook: your grade comes from "
+              f"`{unit_file(unit)}`. Leave the locked cells as they are." if graded else "")
+    return (f"## Exercises\n\nWrite these functions in `{unit_file(unit)}`, the file beside this "
+            f"notebook, in place of each `raise NotImplementedError(...)`: {names}.\n\n"
+            f"Hidden checks grade them, {total:g} points in all, check by check:\n\n"
+            f"{unit_table(checks)}\n"
+            "A check earns all its points or none. Run the cells under **Check your work** at "
+            "the end of this notebook as you go: they run the public checks, a sanity check on "
+            "small, fixed cases. They are not your grade: the hidden checks try many more "
+            f"shapes, dims, dtypes, extreme values and in-place changes.{submit}")
+
+
+_CHECK_YOUR_WORK = (
+    "## Check your work\n\nEach cell below runs the public checks of one function on your "
+    "`{file}` (the file beside this notebook) and prints what they found. Run them again after "
+    "every change to `{file}`. They are a sanity check on small, fixed cases, not your grade."
+)
+_GRADED_CHECKS = (
+    "## Graded checks\n\nThe cells below are empty in your copy: they hold the hidden checks "
+    "of `{file}`, which run when your work is graded. Leave them where they are."
+)
+
+
+def _hidden_cell(check: Check) -> nbformat.NotebookNode:
+    source = (f"{BEGIN_HIDDEN}\nfrom grader.nbgrader.cells import hidden_check\n"
+              f'hidden_check("{check.id}", "{unit_file(check.unit)}")\n{END_HIDDEN}')
+    cell = _code(f"hidden-{check.name}", source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "points": check.points, "grade_id": grade_id(check.id),
+                                 "schema_version": SCHEMA_VERSION}
+    return cell
+
+
+def grade_id(check_id: str) -> str:
+    """nbgrader's id of the graded cell for a check (``activations-relu_backward``)."""
+    return check_id.replace("/", "-")
+
+
+def _locked(cell: nbformat.NotebookNode, graded: bool) -> nbformat.NotebookNode:
+    if graded:
+        cell.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                     "grade_id": cell.id, "schema_version": SCHEMA_VERSION}
+    return cell
+
+
+def _markdown(cell_id: str, source: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.id = cell_id
+    return cell
+
+
+def _code(cell_id: str, source: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    return cell

@@ -1,0 +1,127 @@
+"""``dlmath nbgrader``: the course directory, its notebooks, and the cells' functions."""
+
+import argparse
+import shutil
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+
+from grader.bundle import leaks
+from grader.commands import nbgrader as nbgrader_command
+from grader.nbgrader import cells, course, notebook
+from grader.paths import SOLUTIONS
+from grader.score.rubric import load_rubric
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    course.write_course(root, ["activations", "linear"])
+    return root
+
+
+def source_notebook(course_dir, unit):
+    return nbformat.read(course_dir / "source" / unit / f"{unit}.ipynb", as_version=4)
+
+
+def test_the_course_has_config_notebooks_and_stubs(course_dir):
+    assert sorted(p.name for p in (course_dir / "source").iterdir()) == ["activations", "linear"]
+    stub = (course_dir / "source" / "activations" / "activations.py").read_text()
+    assert stub == notebook.stub_source("activations") and "NotImplementedError" in stub
+    config = (course_dir / "nbgrader_config.py").read_text()
+    for unit in load_rubric():
+        assert f'"{unit}": ["{unit}.py"]' in config
+    assert "IgnorePattern" in config and "timeout_func" in config and "ClearHiddenTests" in config
+    compile(config, "nbgrader_config.py", "exec")
+
+
+def test_one_graded_hidden_cell_per_rubric_check(course_dir):
+    nb = source_notebook(course_dir, "activations")
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    checks = load_rubric()["activations"]
+    assert len(graded) == len(checks)
+    for cell, check in zip(graded, checks, strict=True):
+        meta = cell.metadata["nbgrader"]
+        assert meta == {"grade": True, "solution": False, "locked": True, "points": check.points,
+                        "grade_id": check.id.replace("/", "-"), "schema_version": 3}
+        lines = cell.source.splitlines()
+        assert lines[0] == "### BEGIN HIDDEN TESTS" and lines[-1] == "### END HIDDEN TESTS"
+        assert lines[-2] == f'hidden_check("{check.id}", "activations.py")'
+
+
+def test_the_exercise_list_replaces_the_marker_with_the_rubric_points(course_dir):
+    nb = source_notebook(course_dir, "activations")
+    assert nb.metadata.kernelspec.name == "python3"
+    assert "python3" in KernelSpecManager().find_kernel_specs()
+    sources = [c.source for c in nb.cells]
+    assert notebook.EXERCISES_MARKER not in sources
+    exercises = next(s for s in sources if s.startswith("## Exercises"))
+    for check in load_rubric()["activations"]:
+        assert f"| `{check.name}` | {check.points:g} |" in exercises
+    assert "27 points in all" in exercises
+    lesson = nbformat.read(notebook.NOTEBOOKS / "activations.ipynb", as_version=4)
+    assert lesson.cells[0].source in sources  # the lesson's own math and instructions
+    public = [s for s in sources if "public_checks(" in s]
+    functions = notebook.exercise_functions(notebook.stub_source("activations"))
+    assert [s.splitlines()[-1] for s in public] == [
+        f'public_checks("{f}", "activations.py")' for f in functions]
+
+
+def test_a_unit_without_a_lesson_gets_an_intro_pointing_to_course_md(tmp_path, monkeypatch):
+    monkeypatch.setattr(notebook, "NOTEBOOKS", tmp_path)
+    nb = notebook.build_notebook("rnn", graded=True)
+    assert "`course.md`, Chapter 8. Unit 6: rnn" in nb.cells[0].source
+    assert nb.cells[1].source.startswith("## Exercises")
+    assert sum(c.metadata.get("nbgrader", {}).get("grade", False) for c in nb.cells) == len(
+        load_rubric()["rnn"])
+
+
+def test_the_source_folders_pass_the_leak_check(course_dir):
+    assert leaks.scan(course_dir / "source") == []
+
+
+def test_nbgrader_fails_loudly_on_a_leak(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(course, "stub_source", lambda unit: (SOLUTIONS / f"{unit}.py").read_text())
+    args = argparse.Namespace(dir=tmp_path / "course", units=["activations"], generate=False)
+    assert nbgrader_command.run(args) == nbgrader_command.LEAK
+    err = capsys.readouterr().err
+    assert "LEAK" in err and "source/activations/activations.py" in err
+
+
+def test_the_cells_print_feedback_return_points_and_cache(tmp_path, capsys, monkeypatch):
+    bug = (SOLUTIONS / "activations.py").read_text().replace("(x > 0)", "(x >= 0)")
+    (tmp_path / "activations.py").write_text(bug)
+    unit_file = tmp_path / "activations.py"
+    assert cells.hidden_check("activations/relu_backward", unit_file) == 0.0
+    out = capsys.readouterr().out
+    assert "activations/relu_backward: failed, 0 of 2 points." in out and "torch" in out
+    monkeypatch.setattr(cells, "_run_worker", lambda *a: pytest.fail("ran the checks again"))
+    assert cells.hidden_check("activations/relu_forward", unit_file) == 1.0
+    assert "activations/relu_forward: passed, 1 of 1 point." in capsys.readouterr().out
+    monkeypatch.undo()
+    shutil.copy(SOLUTIONS / "activations.py", unit_file)
+    cells.public_checks("relu_backward", unit_file)
+    out = capsys.readouterr().out
+    assert "activations/relu_backward: passed" in out and "not your grade" in out
+
+
+def test_a_library_warning_on_stderr_cannot_zero_a_graded_cell(course_dir):
+    from nbgrader.preprocessors import IgnorePattern
+    from nbgrader.utils import determine_grade
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(course.CONFIG, path=str(course_dir)).load_config()
+    cell = nbformat.v4.new_code_cell("")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 2.0,
+                                 "grade_id": "activations-relu_backward", "schema_version": 3}
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stderr",
+                               text="/x/torch/__init__.py:9: UserWarning: something harmless\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "2.0"}, execution_count=1),
+    ]
+    assert determine_grade(cell) == (0, 2.0)  # nbgrader's own rule: stderr means zero
+    IgnorePattern(config=config).preprocess_cell(cell, {}, 0)
+    assert determine_grade(cell) == (2.0, 2.0)
+    assert config.Execute.timeout_func(cell) >= 3600
+    assert config.Execute.timeout_func(nbformat.v4.new_code_cell("x = 1")) == 300
