@@ -24,7 +24,7 @@ import nbformat
 
 from grader.authoring.course import unit_table
 from grader.authoring.sync import strip_solutions
-from grader.paths import COURSE, EXERCISES, NOTEBOOKS, REPO_ROOT, SOLUTIONS
+from grader.paths import COURSE, EXERCISES, NOTEBOOKS, SOLUTIONS
 from grader.score.rubric import Check, load_rubric
 from grader.units import UNITS, unit_file
 
