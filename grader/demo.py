@@ -8,11 +8,10 @@ import, and a half-finished submission.
 import shutil
 from pathlib import Path
 
-from grader.compat import tomllib
-from grader.paths import EXERCISES, SOLUTIONS, TESTS
+from grader.authoring.bugs import load_bank
+from grader.paths import EXERCISES, SOLUTIONS
 from grader.units import UNITS, unit_file
 
-BUGS = TESTS / "submissions" / "bugs"
 TYPICAL_BUGS = {  # student: (unit, bug from the bank)
     "cleo": ("activations", "sigmoid_overflows"),
     "dev": ("losses", "cross_entropy_sum_not_mean"),
@@ -50,9 +49,9 @@ def _all_solutions() -> dict[str, str]:
     return {unit: _solution(unit) for unit in UNITS}
 
 
-def _bug(unit: str, bug: str | None) -> str:
-    listed = list(tomllib.loads((BUGS / unit / "bugs.toml").read_text()))
-    return (BUGS / unit / f"{bug if bug in listed else listed[0]}.py").read_text()
+def _bug(unit: str, name: str | None) -> str:
+    bugs = [bug for bug in load_bank() if bug.unit == unit]
+    return next((bug for bug in bugs if bug.name == name), bugs[0]).source()
 
 
 def _inject(unit: str, function: str, line: str) -> str:

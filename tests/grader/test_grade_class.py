@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from grader.authoring.bugs import load_bank
 from grader.batch.classfiles import write_class_files
 from grader.batch.discover import discover
 from grader.batch.pool import grade_class
 from grader.paths import EXERCISES, SOLUTIONS
 
-BUGS = Path(__file__).resolve().parents[1] / "submissions" / "bugs" / "activations"
+BUGS = {bug.name: bug for bug in load_bank() if bug.unit == "activations"}
 UNIT = ["activations"]
 
 
@@ -29,7 +30,7 @@ def klass(tmp_path_factory) -> Path:
         shutil.copy(source / "activations.py", root / name)
     for name, bug in [("cleo", "sigmoid_overflows"), ("dev", "relu_backward_in_place")]:
         (root / name).mkdir()
-        shutil.copy(BUGS / f"{bug}.py", root / name / "activations.py")
+        (root / name / "activations.py").write_text(BUGS[bug].source())
     shutil.make_archive(str(root / "eve"), "zip", root / "cleo")
     return root
 
