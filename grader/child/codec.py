@@ -11,6 +11,7 @@ library and numpy: the child imports it.
 """
 
 import json
+import math
 import os
 import select
 import struct
@@ -83,8 +84,11 @@ def _to_json(value, buffers, opaque, depth):
     return _to_json(opaque(value), buffers, opaque, depth)
 
 
-def decode(header: bytes, buffers: list[bytes]):
-    """Decode one frame's parts, checking that everything is plain data."""
+def decode(header: bytes, buffers: list[bytearray]):
+    """Decode one frame's parts, checking that everything is plain data.
+
+    Arrays are views of ``buffers``: pass each message its own bytearrays.
+    """
     try:
         tree = json.loads(header)
     except (ValueError, RecursionError) as exc:
@@ -124,9 +128,9 @@ def _array(spec, buffers, scalar):
         raise ProtocolError(f"malformed array: {exc}") from None
     if dtype.kind not in _NUMERIC_KINDS or any(side < 0 for side in shape):
         raise ProtocolError("malformed array")
-    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != len(buffer):
+    if math.prod(shape) * dtype.itemsize != len(buffer):
         raise ProtocolError("array size does not match its data")
-    array = np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+    array = np.frombuffer(buffer, dtype=dtype).reshape(shape)  # writable: a bytearray
     return array[()] if scalar else array
 
 
@@ -163,7 +167,7 @@ class _Reader:
         self.fd, self.deadline = fd, deadline
         self.buffer = bytearray()
 
-    def read(self, size: int) -> bytes:
+    def read(self, size: int) -> bytearray:
         while len(self.buffer) < size:
             if self.deadline is not None:
                 left = self.deadline - time.monotonic()
@@ -173,6 +177,6 @@ class _Reader:
             if not chunk:
                 raise ChannelClosed("the other side closed the channel")
             self.buffer += chunk
-        data = bytes(self.buffer[:size])
+        data = self.buffer[:size]  # a new bytearray: arrays made from it are writable
         del self.buffer[:size]
         return data

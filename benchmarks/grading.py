@@ -1,0 +1,96 @@
+"""What grading costs: isolation's overhead, one full grade, and a class at -j 2.
+
+    python benchmarks/grading.py            # about 6 minutes on 2 cores
+    python benchmarks/grading.py --quick    # one repeat, a class of 8: about a minute
+
+Measured side by side in one run (medians of repeats, alternating order):
+
+- the full hidden suite on the reference solutions through the isolated grader
+  (a child process, plain-data calls) against the same suite run in this
+  process without isolation: the overhead ratio (goal: at most 1.3x);
+- one full grade, through the grader's API and through ``dlmath grade`` as a
+  fresh process (goal: at most 20 s on 2 cores);
+- ``grade-class`` on a class of at least 40 submissions at -j 2: submissions
+  per minute, and the peak memory of a worker.
+"""
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from timing import machine_lines, ratio, side_by_side
+
+from grader.batch.pool import grade_class
+from grader.demo import build_demo_class
+from grader.paths import SOLUTIONS
+from grader.pipeline import grade
+
+
+def isolation_overhead(repeats: int) -> dict[str, float]:
+    """Median seconds of a full grade of the solutions, isolated and not."""
+    grade(SOLUTIONS, ["activations"])  # warm: torch and the checks imported
+    return side_by_side({"isolated": lambda: grade(SOLUTIONS),
+                         "in process": lambda: grade(SOLUTIONS, isolated=False)},
+                        repeats=repeats, warmup=0)
+
+
+def cli_grade(repeats: int) -> float:
+    """Median wall seconds of ``dlmath grade solutions`` as a fresh process."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(SOLUTIONS)],
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def class_throughput(size: int, jobs: int) -> dict[str, float]:
+    """Grade a class of ``size`` (copies of the demo class) at ``jobs`` workers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, klass = Path(tmp) / "demo", Path(tmp) / "class"
+        names = build_demo_class(demo)
+        klass.mkdir()
+        for index in range(size):
+            name = names[index % len(names)]
+            shutil.copytree(demo / name, klass / f"{index:03d}-{name}")
+        start = time.perf_counter()
+        run = grade_class(klass, Path(tmp) / "out", jobs=jobs, timeout=5)
+        seconds = time.perf_counter() - start
+    return {"submissions": size, "seconds": seconds, "per_minute": 60 * size / seconds,
+            "peak_rss_mb": run.peak_rss_mb}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one repeat and a class of 8")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--class-size", type=int, default=40)
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    args = parser.parse_args()
+    repeats, size = (1, 8) if args.quick else (args.repeats, args.class_size)
+
+    print("\n".join(machine_lines()))
+    medians = isolation_overhead(repeats)
+    overhead = ratio(medians["isolated"], medians["in process"])
+    print(f"\nfull hidden suite, reference solutions (median of {repeats}):")
+    print(f"  isolated (child process)   {medians['isolated']:7.2f} s")
+    print(f"  in process, no isolation   {medians['in process']:7.2f} s")
+    print(f"  overhead                   {overhead:7.2f}x   (goal <= 1.3x: "
+          f"{'yes' if overhead <= 1.3 else 'NO'})")
+    cli = cli_grade(repeats)
+    print(f"  `dlmath grade solutions`   {cli:7.2f} s    (a fresh process, torch's import "
+          f"included; goal <= 20 s: {'yes' if cli <= 20 else 'NO'})")
+    klass = class_throughput(size, args.jobs)
+    print(f"\ngrade-class, {klass['submissions']} submissions at -j {args.jobs}:")
+    print(f"  {klass['seconds']:.1f} s, {klass['per_minute']:.1f} submissions per minute, "
+          f"peak memory per worker {klass['peak_rss_mb']:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
