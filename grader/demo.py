@@ -8,7 +8,7 @@ import, and a half-finished submission.
 import shutil
 from pathlib import Path
 
-from grader.authoring.bugs import load_bank
+from grader.authoring.bugs import inject, load_bank
 from grader.paths import EXERCISES, SOLUTIONS
 from grader.units import UNITS, unit_file
 
@@ -35,7 +35,8 @@ def build_demo_class(folder: Path) -> list[str]:
     for student, (unit, bug) in TYPICAL_BUGS.items():
         _write(folder / student, {**_all_solutions(), unit: _bug(unit, bug)})
     for student, (unit, function, line) in SABOTAGE.items():
-        _write(folder / student, {**_all_solutions(), unit: _inject(unit, function, line)})
+        _write(folder / student, {**_all_solutions(), unit: inject(_solution(unit), function,
+                                                                  line)})
     _write(folder / "lea", {**_all_solutions(), "linear": "import torch\n" + _solution("linear")})
     _write(folder / "max", {u: _solution(u) for u in ("activations", "losses")})
     return sorted(p.name for p in folder.iterdir() if p.is_dir())
@@ -52,16 +53,6 @@ def _all_solutions() -> dict[str, str]:
 def _bug(unit: str, name: str | None) -> str:
     bugs = [bug for bug in load_bank() if bug.unit == unit]
     return next((bug for bug in bugs if bug.name == name), bugs[0]).source()
-
-
-def _inject(unit: str, function: str, line: str) -> str:
-    """The solution with ``line`` placed first in ``function``'s solution region."""
-    source = _solution(unit)
-    start = source.index("### BEGIN SOLUTION", source.index(f"def {function}("))
-    indent = " " * (start - source.rindex("\n", 0, start) - 1)
-    body = "".join(f"{indent}{part}\n" for part in line.splitlines())
-    end_of_marker = source.index("\n", start) + 1
-    return source[:end_of_marker] + body + source[end_of_marker:]
 
 
 def _write(student: Path, units: dict[str, str]) -> None:

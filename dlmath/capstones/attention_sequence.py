@@ -22,12 +22,11 @@ reference solutions it reaches a token accuracy of 1.000 in about a second
 unreversed, scores 0.099.
 """
 
-import math
 
 import numpy as np
 
-from dlmath import nn, optim
-from dlmath.capstones._common import Stopwatch, accuracy, cosine_lr, minibatches
+from dlmath import nn
+from dlmath.capstones._common import Stopwatch, accuracy, fit_adam
 
 NAME = "attention_sequence"
 METRIC = "test token accuracy"
@@ -84,23 +83,15 @@ def fit(model, x, y, epochs=EPOCHS, seed=0):
 
     ``x (N, L, F)`` features, ``y (N, L)`` target tokens.
     """
-    criterion = nn.CrossEntropyLoss()
-    optimizer = optim.Adam(model.parameters(), lr=LR)
-    rng = np.random.default_rng(seed)
-    total_steps, step = epochs * math.ceil(len(x) / BATCH_SIZE), 0
-    losses = []
-    for _ in range(epochs):
-        total, batches = 0.0, minibatches(len(x), BATCH_SIZE, rng)
-        for idx in batches:
-            optimizer.param_groups[0]["lr"] = cosine_lr(LR, step, total_steps)
-            step += 1
-            optimizer.zero_grad()
-            logits = model(x[idx])  # (B, L, V): one row of logits per position
-            total += criterion(logits.reshape(-1, VOCAB), y[idx].reshape(-1))
-            model.backward(criterion.backward().reshape(logits.shape))
-            optimizer.step()
-        losses.append(total / len(batches))
-    return losses
+    return fit_adam(model, nn.CrossEntropyLoss(), x, y, lr=LR, epochs=epochs,
+                    batch_size=BATCH_SIZE, seed=seed, loss_of=_every_position)
+
+
+def _every_position(model, criterion, x, y):
+    logits = model(x)  # (B, L, V): one row of logits per position
+    loss = criterion(logits.reshape(-1, VOCAB), y.reshape(-1))
+    model.backward(criterion.backward().reshape(logits.shape))
+    return loss
 
 
 def predict(model, tokens):

@@ -17,17 +17,15 @@ images) in about a second on two cores; the baseline, always answering the
 most frequent class of the training set, scores 0.102.
 """
 
-import math
 
 import numpy as np
 
-from dlmath import nn, optim
+from dlmath import nn
 from dlmath.capstones._common import (
     Stopwatch,
     accuracy,
-    cosine_lr,
+    fit_adam,
     majority_accuracy,
-    minibatches,
 )
 
 NAME = "cnn_digits"
@@ -68,22 +66,8 @@ def build_model(seed=0, channels=32):
 
 def fit(model, x, y, epochs=EPOCHS, seed=0):
     """Adam on ``CrossEntropyLoss``, seeded mini-batches, cosine decay; loss per epoch."""
-    criterion = nn.CrossEntropyLoss()
-    optimizer = optim.Adam(model.parameters(), lr=LR)
-    rng = np.random.default_rng(seed)
-    total_steps, step = epochs * math.ceil(len(x) / BATCH_SIZE), 0
-    losses = []
-    for _ in range(epochs):
-        total, batches = 0.0, minibatches(len(x), BATCH_SIZE, rng)
-        for idx in batches:
-            optimizer.param_groups[0]["lr"] = cosine_lr(LR, step, total_steps)
-            step += 1
-            optimizer.zero_grad()
-            total += criterion(model(x[idx]), y[idx])
-            model.backward(criterion.backward())
-            optimizer.step()
-        losses.append(total / len(batches))
-    return losses
+    return fit_adam(model, nn.CrossEntropyLoss(), x, y, lr=LR, epochs=epochs,
+                    batch_size=BATCH_SIZE, seed=seed)
 
 
 def predict(model, x):

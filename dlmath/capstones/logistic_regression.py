@@ -16,8 +16,8 @@ training set, scores 0.629.
 
 import numpy as np
 
-from dlmath import nn, optim
-from dlmath.capstones._common import Stopwatch, accuracy, majority_accuracy, minibatches
+from dlmath import nn
+from dlmath.capstones._common import Stopwatch, accuracy, fit_adam, majority_accuracy
 
 NAME = "logistic_regression"
 METRIC = "test accuracy"
@@ -56,19 +56,8 @@ def standardise(x_train, *others):
 
 def fit(model, x, y, epochs=EPOCHS, seed=0):
     """Adam (light L2 penalty) on ``BCEWithLogitsLoss``, seeded mini-batches; loss per epoch."""
-    criterion = nn.BCEWithLogitsLoss()
-    optimizer = optim.Adam(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
-    rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(epochs):
-        total, batches = 0.0, minibatches(len(x), BATCH_SIZE, rng)
-        for idx in batches:
-            optimizer.zero_grad()
-            total += criterion(model(x[idx]), y[idx, None])
-            model.backward(criterion.backward())
-            optimizer.step()
-        losses.append(total / len(batches))
-    return losses
+    return fit_adam(model, nn.BCEWithLogitsLoss(), x, y[:, None], lr=LR, epochs=epochs,
+                    batch_size=BATCH_SIZE, seed=seed, weight_decay=WEIGHT_DECAY, cosine=False)
 
 
 def train(data: dict[str, np.ndarray], seed: int = 0) -> dict[str, float]:

@@ -19,12 +19,11 @@ solutions the ratio is 0.184 (test MSE 0.0195 against the baseline's 0.1056)
 after about two seconds of training on two cores.
 """
 
-import math
 
 import numpy as np
 
-from dlmath import nn, optim
-from dlmath.capstones._common import Stopwatch, cosine_lr, minibatches
+from dlmath import nn
+from dlmath.capstones._common import Stopwatch, fit_adam
 
 NAME = "rnn_sequence"
 METRIC = "test MSE relative to the baseline's (model MSE / baseline MSE)"
@@ -80,22 +79,8 @@ class NextValue(nn.Module):
 
 def fit(model, x, y, epochs=EPOCHS, seed=0):
     """Adam on ``MSELoss`` over all steps, seeded mini-batches, cosine decay; loss per epoch."""
-    criterion = nn.MSELoss()
-    optimizer = optim.Adam(model.parameters(), lr=LR)
-    rng = np.random.default_rng(seed)
-    total_steps, step = epochs * math.ceil(len(x) / BATCH_SIZE), 0
-    losses = []
-    for _ in range(epochs):
-        total, batches = 0.0, minibatches(len(x), BATCH_SIZE, rng)
-        for idx in batches:
-            optimizer.param_groups[0]["lr"] = cosine_lr(LR, step, total_steps)
-            step += 1
-            optimizer.zero_grad()
-            total += criterion(model(x[idx]), y[idx])
-            model.backward(criterion.backward())
-            optimizer.step()
-        losses.append(total / len(batches))
-    return losses
+    return fit_adam(model, nn.MSELoss(), x, y, lr=LR, epochs=epochs, batch_size=BATCH_SIZE,
+                    seed=seed)
 
 
 def scored_mse(predicted, target):

@@ -46,3 +46,16 @@ def load_bank(folder: Path = BUGS) -> list[Bug]:
                             entry.get("says"),
                             tuple((p["old"], p["new"]) for p in entry["patch"])))
     return bugs
+
+
+def inject(source: str, function: str, lines: str) -> str:
+    """``source`` with ``lines`` placed first in ``function``'s solution region.
+
+    How the demo and the tests plant sabotage (an endless loop, a crash) in a
+    reference solution.
+    """
+    start = source.index("### BEGIN SOLUTION", source.index(f"def {function}("))
+    indent = " " * (start - source.rindex("\n", 0, start) - 1)
+    body = "".join(f"{indent}{line}\n" for line in lines.splitlines())
+    end_of_marker = source.index("\n", start) + 1
+    return source[:end_of_marker] + body + source[end_of_marker:]

@@ -8,18 +8,14 @@ passes for a grade: the public checks are a sanity check on small cases, and
 the hidden checks grade the work.
 """
 
-import contextlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from grader.load.submission import load_submission, make_scratch, remove_scratch
-from grader.paths import PUBLIC_TESTS, REPO_ROOT
-from grader.run.plugin import DEFAULT_TIMEOUT, GradingRun, check_of, function_of
-from grader.run.session import UnitLoadError
-from grader.score.outcome import PASSED, ItemOutcome, classify
+from grader.paths import PUBLIC_TESTS
+from grader.run.plugin import DEFAULT_TIMEOUT
+from grader.run.suite import SuiteError, run_checks
+from grader.score.outcome import PASSED, ItemOutcome
 from grader.score.rubric import load_rubric
 from grader.score.scoring import CheckResult, score_check
 from grader.units import UNITS, unit_file
@@ -38,16 +34,6 @@ class PublicSuiteError(RuntimeError):
     """The public suite itself could not run (a broken installation)."""
 
 
-@dataclass(frozen=True)
-class PublicItem:
-    """One public test item's verdict, with the function it is about."""
-
-    check: str
-    function: str
-    status: str
-    feedback: str = ""
-
-
 @dataclass
 class PublicUnit:
     """One unit's public checks."""
@@ -55,15 +41,14 @@ class PublicUnit:
     unit: str
     status: str  # checked, missing, error
     problem: str = ""
-    items: list[PublicItem] = field(default_factory=list)
+    items: list[ItemOutcome] = field(default_factory=list)
 
     def checks(self, function: str | None = None) -> list[CheckResult]:
         """Each rubric check the public suite covers (for ``function`` only, if given)."""
         items = [i for i in self.items if function is None or i.function == function]
         results = []
         for check in load_rubric().get(self.unit, ()):
-            mine = [ItemOutcome(i.check, i.status, i.feedback)
-                    for i in items if i.check == check.id]
+            mine = [i for i in items if i.check == check.id]
             if mine:
                 results.append(score_check(check, mine))
         return results
@@ -90,26 +75,8 @@ class PublicResult:
     @classmethod
     def from_dict(cls, data: dict) -> "PublicResult":
         units = [PublicUnit(u["unit"], u["status"], u["problem"],
-                            [PublicItem(**i) for i in u["items"]]) for u in data["units"]]
+                            [ItemOutcome(**i) for i in u["items"]]) for u in data["units"]]
         return cls(Path(data["folder"]), units, list(data["flags"]))
-
-
-class _Recorder:
-    """Keeps every checked item's outcome together with its function."""
-
-    def __init__(self):
-        self.items: list[PublicItem] = []
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        report = yield
-        check = check_of(item)
-        if check is not None and not report.skipped and (call.when == "call" or report.failed):
-            exc = call.excinfo.value if call.excinfo is not None else None
-            outcome = classify(check, exc, function_of(item))
-            self.items.append(PublicItem(check, function_of(item), outcome.status,
-                                         outcome.feedback))
-        return report
 
 
 def units_in(folder: Path) -> list[str]:
@@ -126,22 +93,14 @@ def run_public(folder: Path, units: list[str] | None = None, timeout: float = DE
     scratch = make_scratch()
     try:
         loaded = load_submission(folder, scratch)
-        problems = dict(loaded.problems)
-        run, recorder = GradingRun(scratch, timeout), _Recorder()
+        present = [u for u in wanted if u in loaded.units and u not in loaded.problems]
         try:
-            for unit in wanted:
-                if unit in loaded.units and unit not in problems:
-                    try:
-                        run.session.load(unit)
-                    except UnitLoadError as exc:
-                        problems[unit] = str(exc)
-            runnable = [u for u in wanted if u in loaded.units and u not in problems]
-            if runnable:
-                _pytest([run, recorder], [suite / f"test_{u}.py" for u in runnable])
-        finally:
-            run.close()
+            outcomes, load_problems = run_checks(scratch, present, suite, timeout)
+        except SuiteError as exc:
+            raise PublicSuiteError(str(exc)) from None
     finally:
         remove_scratch(scratch)
+    problems = {**loaded.problems, **load_problems}
     result = PublicResult(folder, [], list(loaded.flags))
     for unit in wanted:
         if unit in problems:
@@ -150,21 +109,10 @@ def run_public(folder: Path, units: list[str] | None = None, timeout: float = DE
             result.units.append(PublicUnit(unit, MISSING, f"there is no {unit_file(unit)} in "
                                                           f"{folder}."))
         else:
-            items = [i for i in recorder.items if i.check.split("/")[0] == unit]
+            items = [o
+                     for o in outcomes if o.check.split("/")[0] == unit]
             result.units.append(PublicUnit(unit, CHECKED, "", items))
     return result
-
-
-def _pytest(plugins: list, files: list[Path]) -> None:
-    args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
-            "-p", "no:cacheprovider", "-q", "--no-header", "--disable-warnings"]
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = pytest.main(args, plugins=plugins)
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        tail = "\n".join(out.getvalue().strip().splitlines()[-15:])
-        raise PublicSuiteError(f"the public checks could not run (pytest exit {int(code)}):\n"
-                               f"{tail}")
 
 
 def summary(unit: PublicUnit) -> str:

@@ -40,8 +40,16 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
     return run.outcomes, problems
 
 
+class SuiteError(RuntimeError):
+    """The checks themselves could not run (a broken installation, not the student)."""
+
+
 def _pytest(run: GradingRun, files: list[Path]) -> None:
     args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
             "-p", "no:cacheprovider", "-q", "--no-header", "--disable-warnings"]
-    with contextlib.redirect_stdout(io.StringIO()):  # the report is ours to print
-        pytest.main(args, plugins=[run])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # the report is ours to print
+        code = pytest.main(args, plugins=[run])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        tail = "\n".join(out.getvalue().strip().splitlines()[-15:])
+        raise SuiteError(f"the checks could not run (pytest exit {int(code)}):\n{tail}")

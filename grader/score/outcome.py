@@ -11,11 +11,12 @@ PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 
 @dataclass(frozen=True)
 class ItemOutcome:
-    """One test item's verdict, attributed to one rubric check."""
+    """One test item's verdict, attributed to one rubric check and the function it is about."""
 
     check: str
     status: str
     feedback: str = ""
+    function: str = ""
 
 
 def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcome:
@@ -25,23 +26,26 @@ def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcom
     about calls that never returned.
     """
     exc = _innermost(exc)
+    named = getattr(exc, "function", "") or function
+    status, feedback = _verdict(exc, named)
+    return ItemOutcome(check, status, feedback, function)
+
+
+def _verdict(exc: BaseException | None, function: str) -> tuple[str, str]:
     if exc is None:
-        return ItemOutcome(check, PASSED)
-    function = getattr(exc, "function", "") or function
+        return PASSED, ""
     if isinstance(exc, CheckFailed):
-        return ItemOutcome(check, FAILED, str(exc))
+        return FAILED, str(exc)
     if isinstance(exc, StudentError):
-        return ItemOutcome(check, FAILED, _student_error(exc, function))
+        return FAILED, _student_error(exc, function)
     if isinstance(exc, CallTimeout):
-        return ItemOutcome(check, TIMEOUT, f"{function} {exc}: is there an endless loop?")
+        return TIMEOUT, f"{function} {exc}: is there an endless loop?"
     if isinstance(exc, ChildDied):
-        return ItemOutcome(check, ERROR, f"the process running your code {exc} during {function}.")
+        return ERROR, f"the process running your code {exc} during {function}."
     if isinstance(exc, UnitLoadError | UnitMissing):
-        return ItemOutcome(check, ERROR, str(exc))
-    return ItemOutcome(
-        check, FAILED,
-        f"the check could not use what {function} returned ({type(exc).__name__}: {exc}).",
-    )
+        return ERROR, str(exc)
+    return FAILED, (f"the check could not use what {function} returned "
+                    f"({type(exc).__name__}: {exc}).")
 
 
 def _student_error(exc: StudentError, function: str) -> str:

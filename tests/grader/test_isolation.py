@@ -1,24 +1,35 @@
 """A hostile submission costs only its own checks, and grading ends in bounded time."""
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from grader.authoring.bugs import inject
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import SOLUTIONS
 from grader.pipeline import grade
 from grader.run.session import Session, SubmissionProxy
 
-HOSTILE = Path(__file__).resolve().parents[1] / "submissions" / "hostile"
 TIMEOUT = 1.0
+ATTACKS = {  # function: what it does first
+    "relu_forward": "while True:  # an endless loop\n    pass",
+    "sigmoid_forward": "np.ctypeslib.ctypes.CDLL(None).exit(3)  # libc's exit, with no import",
+    "tanh_forward": "np.ctypeslib.ctypes.string_at(0)  # reads address 0: a segfault",
+    "softmax_forward": "import torch  # forbidden: the import fails in the child",
+}
 
 
 @pytest.fixture(scope="module")
-def hostile():
+def hostile(tmp_path_factory):
+    """A hostile activations.py: it hangs, exits, crashes and imports torch."""
+    source = (SOLUTIONS / "activations.py").read_text()
+    for function, lines in ATTACKS.items():
+        source = inject(source, function, lines)
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "activations.py").write_text(source)
     start = time.monotonic()
-    report = grade(HOSTILE, ["activations"], timeout=TIMEOUT)
+    report = grade(folder, ["activations"], timeout=TIMEOUT)
     return report, time.monotonic() - start
 
 
