@@ -6,7 +6,7 @@ with a random upstream gradient), side by side in one process with the same
 number of threads, and prints the ratio ``numpy / torch`` against the goal
 (3x for conv2d, 2x for the rest)::
 
-    python benchmarks/kernels.py              # the full table (about 2 minutes on 2 cores)
+    python benchmarks/kernels.py              # the full table (about a minute on 2 cores)
     python benchmarks/kernels.py --quick      # a few seconds' smoke run
     python benchmarks/kernels.py --repeats 31 --only conv2d
 
@@ -50,10 +50,16 @@ timing = _load_sibling("timing")
 
 DTYPES = ("float32", "float64")
 COLUMNS = ("case", "dtype", "numpy_ms", "torch_ms", "ratio", "goal", "meets")
-DEFAULT_REPEATS = 15
+DEFAULT_REPEATS = 25
 DEFAULT_WARMUP = 2
 QUICK_REPEATS = 3
 QUICK_WARMUP = 1
+# Timed calls come in blocks of BLOCK per side, each block after a sleep of
+# SETTLE seconds: numpy's OpenBLAS workers spin for about 0.1 s after a call
+# and torch's OpenMP workers briefly too, and a call of the other library made
+# meanwhile runs on shared cores and is slowed down (2-3x measured on 2 cores).
+BLOCK = 5
+SETTLE = 0.25
 # Relative agreement required between numpy's and torch's results, per dtype.
 TOLERANCE = {"float32": 2e-3, "float64": 1e-8}
 
@@ -260,13 +266,14 @@ def _check(case, dtype, numpy_result, torch_result):
 
 
 def run_case(case, dtype, module, repeats=DEFAULT_REPEATS, warmup=DEFAULT_WARMUP, seed=0,
-             clock="wall"):
+             clock="wall", settle=SETTLE):
     """Time one case in one dtype; returns a row dict with the keys in ``COLUMNS``."""
     rng = np.random.default_rng(seed)
     numpy_step, torch_step = case.build(module, np.dtype(dtype), rng, **case.sizes)
     _check(case, dtype, numpy_step(), torch_step())
     times = timing.side_by_side({"numpy": numpy_step, "torch": torch_step},
-                                repeats=repeats, warmup=warmup, clock=clock)
+                                repeats=repeats, warmup=warmup, clock=clock,
+                                block=min(BLOCK, repeats), settle=settle)
     numpy_ms, torch_ms = 1e3 * times["numpy"], 1e3 * times["torch"]
     r = timing.ratio(numpy_ms, torch_ms)
     return {"case": case.name, "dtype": dtype, "numpy_ms": numpy_ms, "torch_ms": torch_ms,
@@ -274,13 +281,14 @@ def run_case(case, dtype, module, repeats=DEFAULT_REPEATS, warmup=DEFAULT_WARMUP
 
 
 def run(case_list=None, dtypes=DTYPES, repeats=DEFAULT_REPEATS, warmup=DEFAULT_WARMUP,
-        units_dir=SOLUTIONS, progress=None, clock="wall"):
+        units_dir=SOLUTIONS, progress=None, clock="wall", settle=SETTLE):
     """Time every case in every dtype; returns the rows (dicts keyed by ``COLUMNS``).
 
     ``units_dir`` is the folder of unit files timed against torch (the
     reference solutions by default). ``progress``, if given, is called with
     each row as soon as it is measured. ``clock`` is ``"wall"`` or ``"cpu"``
-    (see ``timing.CLOCKS``).
+    (see ``timing.CLOCKS``); ``settle`` is the pause between blocks of calls
+    (see ``timing.side_by_side``).
     """
     case_list = cases() if case_list is None else case_list
     rows = []
@@ -289,17 +297,17 @@ def run(case_list=None, dtypes=DTYPES, repeats=DEFAULT_REPEATS, warmup=DEFAULT_W
     for case in case_list:
         for dtype in dtypes:
             row = run_case(case, dtype, modules[case.unit], repeats=repeats, warmup=warmup,
-                           clock=clock)
+                           clock=clock, settle=settle)
             rows.append(row)
             if progress is not None:
                 progress(row)
     return rows
 
 
-def quick(case_list=None, dtypes=DTYPES, units_dir=SOLUTIONS):
+def quick(case_list=None, dtypes=DTYPES, units_dir=SOLUTIONS, settle=SETTLE):
     """The ``--quick`` smoke run: every case, few repeats (numbers are indicative only)."""
     return run(case_list, dtypes, repeats=QUICK_REPEATS, warmup=QUICK_WARMUP,
-               units_dir=units_dir)
+               units_dir=units_dir, settle=settle)
 
 
 # ---------------------------------------------------------------- printing
@@ -343,6 +351,10 @@ def main(argv=None):
                         help="wall-clock time (default), or process CPU time: less "
                              "disturbed by other processes, but summed over threads, "
                              "so use it with --threads 1")
+    parser.add_argument("--settle", type=float, default=SETTLE, metavar="SECONDS",
+                        help=f"pause before each block of {BLOCK} calls, so that the other "
+                             f"library's idle threads stop spinning (default {SETTLE}; "
+                             f"0 shows how much they interfere)")
     parser.add_argument("--only", default=None, metavar="TEXT",
                         help="only the cases whose name contains TEXT (e.g. conv2d, rnn)")
     parser.add_argument("--dtype", choices=DTYPES, action="append", default=None,
@@ -367,7 +379,8 @@ def main(argv=None):
         print(line)
     print(f"threads: numpy BLAS {blas_threads}, torch {torch_threads}; "
           f"median of {repeats} runs after {warmup} warm-up, forward + backward, "
-          f"{args.clock} clock; units from {args.units}")
+          f"{args.clock} clock, blocks of {min(BLOCK, repeats)} after {args.settle} s "
+          f"pauses; units from {args.units}")
     print("unit files: " + ", ".join(
         f"{unit}.py {_fingerprint(args.units / f'{unit}.py')}"
         for unit in sorted({c.unit for c in case_list})))
@@ -383,7 +396,7 @@ def main(argv=None):
     start = time.perf_counter()
     rows = run(case_list, dtypes, repeats=repeats, warmup=warmup, units_dir=args.units,
                progress=lambda row: print(format_row(row, width), flush=True),
-               clock=args.clock)
+               clock=args.clock, settle=args.settle)
     elapsed = time.perf_counter() - start
     missed = [f"{r['case']} {r['dtype']}" for r in rows if not r["meets"]]
     print()
@@ -403,6 +416,7 @@ def main(argv=None):
     if args.json is not None:
         args.json.write_text(json.dumps({"machine": info, "repeats": repeats,
                                          "warmup": warmup, "clock": args.clock,
+                                         "settle": args.settle,
                                          "rows": rows}, indent=2) + "\n")
     return 0
 

@@ -46,21 +46,32 @@ def median_time(fn: Callable[[], object], repeats: int = 11, warmup: int = 1,
 
 
 def side_by_side(fns: dict[str, Callable[[], object]], repeats: int = 11,
-                 warmup: int = 1, clock: str = "wall") -> dict[str, float]:
+                 warmup: int = 1, clock: str = "wall", block: int = 1,
+                 settle: float = 0.0) -> dict[str, float]:
     """Median seconds per call of each callable in ``fns``, measured side by side.
 
-    Every callable is first called ``warmup`` times. Then each of the
-    ``repeats`` rounds calls every callable once, the order reversed every
-    other round, so that a slow drift of the machine (another process, clock
-    changes, a warming cache) affects every callable alike. The garbage
-    collector is paused while timing. ``clock`` is a key of :data:`CLOCKS`:
-    ``"wall"`` (default) or ``"cpu"`` (process CPU time, for one thread).
+    Every callable is first called ``warmup`` times. Then the ``repeats``
+    timed calls of each callable are made in rounds: a round gives every
+    callable in turn a block of ``block`` consecutive timed calls, the order
+    of the callables reversed every other round, so that a slow drift of the
+    machine (another process, clock changes, a warming cache) affects every
+    callable alike. The garbage collector is paused while timing. ``clock``
+    is a key of :data:`CLOCKS`: ``"wall"`` (default) or ``"cpu"`` (process
+    CPU time, for one thread).
+
+    ``settle`` (seconds) matters when the callables use different thread
+    pools, e.g. numpy's OpenBLAS and torch's OpenMP: after a call, a pool's
+    idle workers keep spinning on the cores for a while (OpenBLAS about 2**28
+    cycles, some 0.1 s; libgomp 300,000 spins) and slow down whatever runs
+    next. With ``settle > 0``, each block starts with a sleep of ``settle``
+    seconds, so that the other pool's workers go to sleep, and one untimed
+    call, so that this callable's own workers are awake again.
 
     Returns ``{name: median seconds}`` in the order of ``fns``.
     """
     timer = CLOCKS[clock]
-    if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}")
+    if repeats < 1 or block < 1:
+        raise ValueError(f"repeats and block must be at least 1, got {repeats}, {block}")
     names = list(fns)
     for name in names:
         for _ in range(warmup):
@@ -70,9 +81,15 @@ def side_by_side(fns: dict[str, Callable[[], object]], repeats: int = 11,
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for r in range(repeats):
+        r = 0
+        while len(samples[names[0]]) < repeats:
             for name in names if r % 2 == 0 else reversed(names):
-                samples[name].append(_run_timed(fns[name], timer))
+                if settle > 0:
+                    time.sleep(settle)
+                    fns[name]()
+                for _ in range(min(block, repeats - len(samples[name]))):
+                    samples[name].append(_run_timed(fns[name], timer))
+            r += 1
     finally:
         if was_enabled:
             gc.enable()

@@ -41,7 +41,8 @@ def _assert_well_formed(kernels, row):
 
 def test_quick_run_on_one_tiny_case(kernels):
     tiny = {case.name: case for case in kernels.tiny_cases()}
-    rows = kernels.quick([tiny["linear tiny"]], dtypes=("float32", "float64"))
+    # settle=0: no pauses between blocks, the timings of a smoke test are not read.
+    rows = kernels.quick([tiny["linear tiny"]], dtypes=("float32", "float64"), settle=0.0)
     assert [(r["case"], r["dtype"]) for r in rows] == [
         ("linear tiny", "float32"), ("linear tiny", "float64")]
     for row in rows:
@@ -57,5 +58,6 @@ def test_every_case_has_a_tiny_twin_that_agrees_with_torch(kernels):
         if case.unit not in modules:
             with kernels.units.using(kernels.SOLUTIONS):
                 modules[case.unit] = kernels.units.load(case.unit)
-        row = kernels.run_case(case, "float64", modules[case.unit], repeats=1, warmup=0)
+        row = kernels.run_case(case, "float64", modules[case.unit], repeats=1, warmup=0,
+                               settle=0.0)
         _assert_well_formed(kernels, row)
