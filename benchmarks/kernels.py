@@ -7,7 +7,7 @@ number of threads, and prints the ratio ``numpy / torch`` against the goal
 (3x for conv2d, 2x for the rest)::
 
     python benchmarks/kernels.py              # the full table (about a minute on 2 cores)
-    python benchmarks/kernels.py --quick      # a few seconds' smoke run
+    python benchmarks/kernels.py --quick      # smoke run, about 15 seconds
     python benchmarks/kernels.py --repeats 31 --only conv2d
 
 See benchmarks/README.md for how to read the table.
@@ -343,7 +343,7 @@ def main(argv=None):
                         help=f"untimed runs first (default {DEFAULT_WARMUP}, "
                              f"{QUICK_WARMUP} with --quick)")
     parser.add_argument("--quick", action="store_true",
-                        help="a few seconds' smoke run: few repeats, indicative numbers")
+                        help="smoke run (about 15 s): 3 repeats, indicative numbers only")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for numpy's BLAS and torch alike "
                              "(default: torch follows numpy's BLAS)")
