@@ -1,6 +1,7 @@
 """The graded units, in course order (see the exercise API contract)."""
 
-UNITS = ("activations", "losses", "linear", "optim", "conv", "rnn", "attention")
+UNITS = ("activations", "losses", "linear", "optim", "conv", "rnn", "attention",
+         "transformer", "gated")
 
 
 def unit_file(unit: str) -> str:
