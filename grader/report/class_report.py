@@ -1,99 +1,233 @@
 """The class report: score histogram, per-check pass rates (worst first), and the
-most common failure messages of each check: what the class misunderstood."""
+most common failure messages of each check: what the class misunderstood.
 
+Every student counts in every pass rate: a unit a student did not submit fails
+its checks. A check the grader itself could not grade (status ``grader_error``:
+the oracle or the test code failed, not the student) counts in no pass rate and
+is reported on its own, loudly.
+"""
+
+import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean, median
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from grader.report.text import markdown_cell, markdown_escape, plural
 
 HISTOGRAM, PASS_RATES = "score_histogram.png", "pass_rates.png"
-_NUMBER = re.compile(r"-?\d+(\.\d+)?(e[+-]?\d+)?")
+GRADER_ERROR, MISSING, PASSED = "grader_error", "missing", "passed"
 TOP_MESSAGES = 3
+EXAMPLE_LIMIT = 600
+SHOWN_RATES = 30
+# A number on its own (not the 32 of float32 or the 2 of conv2d): what varies between students.
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w])", re.IGNORECASE)
+_HINT = "Likely mistake: "
 
 
-def pass_rates(reports: dict[str, dict]) -> list[tuple[str, int, int]]:
-    """``(check, passed, attempted)`` per check, worst pass rate first, then by id.
+@dataclass(frozen=True)
+class Rate:
+    """How many of the students a check could grade passed it."""
 
-    A student who did not submit a unit is left out of its checks' rates: the
-    rates tell what was misunderstood, not what was skipped.
+    check: str
+    passed: int
+    graded: int
+    grader_errors: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.passed / self.graded if self.graded else None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A group of failure messages that differ only in their numbers, and a real one."""
+
+    count: int
+    example: str
+
+
+def pass_rates(reports: dict[str, dict]) -> list[Rate]:
+    """Each check's rate over every student, worst first, then by id.
+
+    A check missing from a student's report (its unit was not submitted or not
+    graded) counts as not passed; a ``grader_error`` leaves that student out of
+    the check's denominator. Checks no student could be graded on come last.
     """
+    checks = _check_ids(reports)
     passed: Counter = Counter()
-    counted: Counter = Counter()
+    errors: Counter = Counter()
     for report in reports.values():
-        for unit in _attempted(report):
-            for check in unit["checks"]:
-                counted[check["id"]] += 1
-                passed[check["id"]] += check["status"] == "passed"
-    rows = [(check, passed[check], counted[check]) for check in counted]
-    return sorted(rows, key=lambda row: (row[1] / row[2], row[0]))
+        for check in _checks(report):
+            passed[check["id"]] += check["status"] == PASSED
+            errors[check["id"]] += check["status"] == GRADER_ERROR
+    rows = [Rate(c, passed[c], len(reports) - errors[c], errors[c]) for c in checks]
+    return sorted(rows, key=lambda r: (r.percent is None, r.percent or 0.0, r.check))
 
 
-def common_failures(reports: dict[str, dict]) -> dict[str, list[tuple[str, int]]]:
-    """The most frequent failure messages per check, with numbers folded to ``#``."""
-    by_check: dict[str, Counter] = {}
+def common_failures(reports: dict[str, dict]) -> dict[str, list[Failure]]:
+    """The most frequent failure messages of each check in submitted units.
+
+    Messages are grouped with their numbers masked, and each group is shown by
+    its most frequent real message (ties: the first in sorted order).
+    """
+    by_check: dict[str, dict[str, Counter]] = {}
     for report in reports.values():
-        for unit in _attempted(report):
+        for unit in report["units"]:
+            if unit["status"] == MISSING:
+                continue
             for check in unit["checks"]:
-                if check["status"] != "passed":
-                    key = _gist(check["feedback"])
-                    by_check.setdefault(check["id"], Counter())[key] += 1
-    return {check: sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_MESSAGES]
-            for check, counts in sorted(by_check.items())}
+                if check["status"] not in (PASSED, GRADER_ERROR):
+                    groups = by_check.setdefault(check["id"], {})
+                    groups.setdefault(_key(check["feedback"]), Counter())[check["feedback"]] += 1
+    return {check: _top(groups) for check, groups in sorted(by_check.items())}
 
 
-def _attempted(report: dict) -> list[dict]:
-    return [unit for unit in report["units"] if unit["status"] != "missing"]
+def grader_errors(reports: dict[str, dict]) -> dict[str, list[tuple[str, str]]]:
+    """``check -> [(student, message)]`` for every check the grader could not grade."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for student, report in sorted(reports.items()):
+        for check in _checks(report):
+            if check["status"] == GRADER_ERROR:
+                found.setdefault(check["id"], []).append((student, check["feedback"]))
+    return dict(sorted(found.items()))
 
 
-def _gist(feedback: str) -> str:
-    hint = feedback.split("Likely mistake: ", 1)
-    text = hint[1] if len(hint) == 2 else feedback
-    return _NUMBER.sub("#", text)[:200]
+def _top(groups: dict[str, Counter]) -> list[Failure]:
+    failures = [Failure(sum(messages.values()), _most_common(messages))
+                for messages in groups.values()]
+    return sorted(failures, key=lambda f: (-f.count, f.example))[:TOP_MESSAGES]
+
+
+def _most_common(messages: Counter) -> str:
+    return min(messages.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _key(feedback: str) -> str:
+    hint = feedback.split(_HINT, 1)
+    return _NUMBER.sub("#", hint[1] if len(hint) == 2 else feedback)
+
+
+def _checks(report: dict) -> list[dict]:
+    return [check for unit in report["units"] for check in unit["checks"]]
+
+
+def _check_ids(reports: dict[str, dict]) -> list[str]:
+    return list(dict.fromkeys(c["id"] for report in reports.values() for c in _checks(report)))
+
+
+def _missing_units(reports: dict[str, dict]) -> Counter:
+    return Counter(unit["unit"] for report in reports.values() for unit in report["units"]
+                   if unit["status"] == MISSING)
 
 
 def write_class_report(reports: dict[str, dict], out: Path) -> str:
     """Write the plots into ``out``; return the Markdown report."""
     scores = [r["score"] for r in reports.values()]
     top = max((r["max_score"] for r in reports.values()), default=0)
-    _histogram(scores, top, out / HISTOGRAM)
     rates = pass_rates(reports)
-    _rates_plot(rates, out / PASS_RATES)
-    lines = ["# Class report", "",
-             f"{len(scores)} students; maximum score {top:g}."]
+    _save(histogram_figure(scores, top), out / HISTOGRAM)
+    _save(rates_figure(rates, len(reports)), out / PASS_RATES)
+    errors = grader_errors(reports)
+    lines = ["# Class report", ""]
+    lines += _grader_error_warning(errors)
+    lines.append(f"{len(scores)} students; maximum score {top:g}.")
     if scores:
         lines.append(f"Mean {mean(scores):.2f}, median {median(scores):g}, "
                      f"lowest {min(scores):g}, highest {max(scores):g}.")
     lines += ["", f"![score histogram]({HISTOGRAM})", "",
-              "## Pass rate per check, worst first", "",
-              f"![pass rates]({PASS_RATES})", "", "| check | passed | rate |", "|---|---:|---:|"]
-    lines += [f"| {check} | {p} / {n} | {100 * p / n:.0f}% |" for check, p, n in rates]
-    lines += ["", "## Most common failure messages", ""]
-    for check, messages in common_failures(reports).items():
-        lines.append(f"**{check}**")
-        lines += [f"- {count} x {message}" for message, count in messages]
+              "## Pass rate per check, worst first", "", _denominators(reports, errors), "",
+              f"![pass rates]({PASS_RATES})", ""]
+    lines += _rates_table(rates, bool(errors))
+    lines += _grader_error_section(errors)
+    lines += ["", "## Most common failure messages", "",
+              "Messages that differ only in their numbers are counted together; "
+              "each group shows one real message.", ""]
+    for check, failures in common_failures(reports).items():
+        lines.append(f"**{markdown_escape(check)}**")
+        lines += [f"- {f.count} x {_quote(f.example)}" for f in failures]
         lines.append("")
     return "\n".join(lines)
 
 
-def _histogram(scores: list[float], top: float, path: Path) -> None:
+def _quote(message: str) -> str:
+    # A list item's continuation lines are indented so they stay in the item.
+    return markdown_escape(message, EXAMPLE_LIMIT).replace("\n", "\n  ")
+
+
+def _denominators(reports: dict[str, dict], errors: dict) -> str:
+    text = (f"Each rate is out of all {len(reports)} students (n): a unit a student did not "
+            "submit fails its checks.")
+    missing = _missing_units(reports)
+    if missing:
+        text += " Not submitted: " + ", ".join(
+            f"{markdown_escape(unit)} by {count}" for unit, count in sorted(missing.items())) + "."
+    if errors:
+        text += " Students the grader could not grade on a check are left out of its n."
+    return text
+
+
+def _rates_table(rates: list[Rate], with_errors: bool) -> list[str]:
+    header = "| check | passed / n | rate |" + (" grader errors |" if with_errors else "")
+    rule = "|---|---:|---:|" + ("---:|" if with_errors else "")
+    rows = []
+    for r in rates:
+        rate = "-" if r.percent is None else f"{r.percent:.0f}%"
+        row = f"| {markdown_cell(r.check)} | {r.passed} / {r.graded} | {rate} |"
+        rows.append(row + (f" {r.grader_errors} |" if with_errors else ""))
+    return [header, rule, *rows]
+
+
+def _grader_error_warning(errors: dict[str, list]) -> list[str]:
+    total = sum(len(found) for found in errors.values())
+    if not total:
+        return []
+    return [f"> **Warning: {plural(total, 'check')} could not be graded because of a grader error: "
+            "these are not the students' fault.** They count in no pass rate; fix the "
+            "grader and regrade the students listed below.", ""]
+
+
+def _grader_error_section(errors: dict[str, list[tuple[str, str]]]) -> list[str]:
+    if not errors:
+        return []
+    lines = ["", "## Checks the grader could not grade", ""]
+    for check, found in errors.items():
+        students = ", ".join(markdown_escape(student) for student, _ in found)
+        lines += [f"**{markdown_escape(check)}**: {plural(len(found), 'student')} ({students})",
+                  f"- {_quote(found[0][1])}", ""]
+    return lines
+
+
+def histogram_figure(scores: list[float], top: float) -> Figure:
+    """Students per score, with integer ticks on both axes (bins one or more points wide)."""
+    width = max(1, math.ceil((top + 1) / 25))
+    edges = [-0.5 + width * i for i in range(math.ceil((top + 1) / width) + 1)]
     figure = Figure(figsize=(6, 3.5))
     axes = figure.add_subplot()
-    axes.hist(scores, bins=min(20, max(5, len(scores))), range=(0, top or 1), color="#4c72b0")
-    axes.set(xlabel="score", ylabel="students", title="Scores")
-    _save(figure, path)
+    axes.hist(scores, bins=edges, color="#4c72b0", edgecolor="white")
+    axes.set(xlabel="score", ylabel="students", title=f"Scores (n = {len(scores)})")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return figure
 
 
-def _rates_plot(rates: list[tuple[str, int, int]], path: Path) -> None:
-    shown = rates[:30]
-    figure = Figure(figsize=(7, 0.25 * len(shown) + 1.2))
+def rates_figure(rates: list[Rate], students: int) -> Figure:
+    """The worst checks' pass rates, each bar labelled with its rate and ``passed / n``."""
+    shown = [r for r in rates if r.graded][:SHOWN_RATES][::-1]
+    figure = Figure(figsize=(7, 0.3 * len(shown) + 1.4))
     axes = figure.add_subplot()
-    axes.barh([c for c, _, _ in shown][::-1], [100 * p / n for _, p, n in shown][::-1],
-              color="#dd8452")
-    axes.set(xlabel="% of students passing", xlim=(0, 100), title="Worst checks")
+    bars = axes.barh([r.check for r in shown], [r.percent for r in shown], color="#dd8452")
+    axes.bar_label(bars, labels=[f"{r.percent:.0f}% ({r.passed} / {r.graded})" for r in shown],
+                   padding=3, fontsize=7)
+    axes.set(xlabel="% of students passing", xlim=(0, 125),
+             title=f"Worst checks (n = {students} students)")
+    axes.set_xticks(range(0, 101, 20))
     axes.tick_params(axis="y", labelsize=7)
-    _save(figure, path)
+    return figure
 
 
 def _save(figure: Figure, path: Path) -> None:

@@ -1,14 +1,30 @@
-"""Step 4a: the JSON report, in the contract's format, byte-identical on a regrade."""
+"""Step 4a: the JSON report, in the contract's format, byte-identical on a regrade.
+
+Feedback and flags quote the submission; they are stored through ``plain``
+(no escape sequences or control characters, bounded length), so every reader
+of the report, the class report included, starts from harmless text.
+"""
 
 import json
 from dataclasses import asdict
 
+from grader.report.text import plain
 from grader.score.scoring import Report
 
 
 def to_json(report: Report, capstones: list | None = None) -> str:
     """The report; with capstones (``dlmath grade --capstones``), a ``capstones`` list too."""
     data = asdict(report)
+    data["flags"] = [plain(flag) for flag in data.get("flags", [])]
+    for unit in data.get("units", []):
+        for check in unit.get("checks", []):
+            check["feedback"] = plain(check.get("feedback") or "")
     if capstones is not None:
-        data["capstones"] = [asdict(c) for c in capstones]
+        data["capstones"] = [_capstone(asdict(c)) for c in capstones]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _capstone(data: dict) -> dict:
+    if isinstance(data.get("message"), str):
+        data["message"] = plain(data["message"])
+    return data

@@ -1,46 +1,125 @@
-"""Step 4b: the terminal table of units and checks, with feedback for what failed."""
+"""Step 4b: the terminal table of units and checks, with feedback for what failed.
+
+Everything a submission wrote (feedback quotes its exceptions and output) goes
+through ``rich_escape`` and is printed with emoji codes off: it shows as typed,
+and cannot clear the screen, set the title or fake a green result.
+"""
+
+from dataclasses import asdict, is_dataclass
 
 from rich.console import Console
 from rich.table import Table
 
+from grader.report.text import plain, plural, rich_escape, rich_text
 from grader.score.scoring import Report
 
+GRADER_ERROR = "grader_error"
 STYLE = {"passed": "green", "failed": "red", "error": "magenta", "timeout": "yellow",
-         "graded": "green", "missing": "dim"}
+         GRADER_ERROR: "bold magenta", "graded": "green", "missing": "dim"}
+
+
+def value_of(obj, name: str, default=None):
+    """``obj.name`` of a dataclass or ``obj[name]`` of its ``asdict`` form."""
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def confinement_of(report) -> dict | None:
+    """The report's ``confinement`` (how the submission was sandboxed) as a dict, if any."""
+    found = value_of(report, "confinement")
+    if is_dataclass(found) and not isinstance(found, type):
+        found = asdict(found)
+    return found if isinstance(found, dict) and found else None
+
+
+def confinement_summary(confinement: dict) -> tuple[str, list[str]]:
+    """One plain line for the sandbox, e.g. ``Sandbox: full (allow-list file system, own
+    pid/net/user namespaces, limits: cpu=10)``, and its warnings (plain text)."""
+    parts = []
+    if confinement.get("filesystem"):
+        parts.append(f"{confinement['filesystem']} file system")
+    spaces = [name for name in ("pid", "net", "user") if confinement.get(name)]
+    if spaces:
+        parts.append(f"own {'/'.join(spaces)} namespaces")
+    limits = confinement.get("limits")
+    if isinstance(limits, dict) and limits:
+        parts.append("limits: " + ", ".join(f"{k}={v}" for k, v in sorted(limits.items())))
+    elif limits:
+        parts.append("limits")
+    details = f" ({', '.join(parts)})" if parts else ""
+    line = plain(f"Sandbox: {confinement.get('level', 'unknown')}{details}", 500)
+    return line, [plain(str(w), 500) for w in confinement.get("warnings") or []]
+
+
+def is_full(confinement: dict) -> bool:
+    return confinement.get("level") == "full"
+
+
+def count_grader_errors(report) -> int:
+    return sum(value_of(c, "status") == GRADER_ERROR
+               for u in value_of(report, "units", []) for c in value_of(u, "checks", []))
+
+
+GRADER_ERROR_WARNING = ("{n} could not be graded because of a grader error: "
+                        "these are not the student's fault.")
 
 
 def render(report: Report, console: Console) -> None:
+    """The table, then the sandbox line and warnings, then each failed check's feedback."""
     table = Table(title="dlmath grade", show_lines=False)
     for column, justify in (("check", "left"), ("status", "left"), ("points", "right")):
         table.add_column(column, justify=justify)
     for unit in report.units:
-        table.add_row(f"[bold]{unit.unit}[/bold]", _styled(unit.status),
-                      f"[bold]{unit.score:g} / {unit.max_score:g}[/bold]")
+        table.add_row(rich_text(f"[bold]{rich_escape(unit.unit)}[/bold]"), _styled(unit.status),
+                      rich_text(f"[bold]{unit.score:g} / {unit.max_score:g}[/bold]"))
         if unit.status == "graded":
             for check in unit.checks:
-                table.add_row(f"  {check.id.split('/', 1)[1]}", _styled(check.status),
-                              f"{check.score:g} / {check.max_score:g}")
+                table.add_row(rich_text(f"  {rich_escape(check.id.split('/', 1)[-1])}"),
+                              _styled(check.status), f"{check.score:g} / {check.max_score:g}")
     table.add_section()
-    table.add_row("[bold]total[/bold]", "", f"[bold]{report.score:g} / {report.max_score:g}[/bold]")
+    table.add_row(rich_text("[bold]total[/bold]"), "",
+                  rich_text(f"[bold]{report.score:g} / {report.max_score:g}[/bold]"))
     console.print(table)
+    _print_warnings(report, console)
     _print_feedback(report, console)
+
+
+def _print_warnings(report: Report, console: Console) -> None:
+    confinement = confinement_of(report)
+    if confinement is not None:
+        line, warnings = confinement_summary(confinement)
+        if is_full(confinement):
+            _say(console, rich_escape(line))
+        else:
+            _say(console, f"[bold red]WARNING: the submission was not fully sandboxed.[/] "
+                          f"{rich_escape(line)}")
+        for warning in warnings:
+            _say(console, f"[bold red]sandbox warning:[/] {rich_escape(warning)}")
+    errors = count_grader_errors(report)
+    if errors:
+        warning = GRADER_ERROR_WARNING.format(n=plural(errors, "check"))
+        _say(console, f"[bold red]WARNING: {warning}[/]")
 
 
 def _print_feedback(report: Report, console: Console) -> None:
     for flag in report.flags:
-        console.print(f"[bold magenta]flag:[/bold magenta] {flag}", highlight=False)
+        _say(console, f"[bold magenta]flag:[/bold magenta] {rich_escape(flag)}")
     for unit in report.units:
         failing = [c for c in unit.checks if c.status != "passed"]
         if unit.status != "graded" and failing:
-            console.print(f"[bold]{unit.unit}[/bold]: {failing[0].feedback}", highlight=False)
+            _say(console, f"[bold]{rich_escape(unit.unit)}[/bold]: "
+                          f"{rich_escape(failing[0].feedback)}")
             continue
         for check in failing:
-            console.print(f"[bold]{check.id}[/bold] ({check.status}): {check.feedback}",
-                          highlight=False)
+            _say(console, f"[bold]{rich_escape(check.id)}[/bold] ({rich_escape(check.status)}): "
+                          f"{rich_escape(check.feedback)}")
 
 
-def _styled(status: str) -> str:
-    return f"[{STYLE.get(status, 'white')}]{status}[/]"
+def _say(console: Console, markup: str) -> None:
+    console.print(rich_text(markup), highlight=False)
+
+
+def _styled(status: str):
+    return rich_text(f"[{STYLE.get(status, 'white')}]{rich_escape(status)}[/]")
 
 
 def render_capstones(results: list, console: Console) -> None:
@@ -51,6 +130,7 @@ def render_capstones(results: list, console: Console) -> None:
     for r in results:
         value = "-" if r.value is None else f"{r.value:.4g}"
         seconds = "-" if r.seconds is None else f"{r.seconds:.1f}"
-        verdict = "[green]yes[/]" if r.reached else f"[red]no[/] {r.message}"
-        table.add_row(r.name, r.metric, value, f"{r.target:.4g}", seconds, verdict)
+        verdict = "[green]yes[/]" if r.reached else f"[red]no[/] {rich_escape(r.message)}"
+        table.add_row(rich_escape(r.name), rich_escape(r.metric), value, f"{r.target:.4g}",
+                      seconds, rich_text(verdict))
     console.print(table)
