@@ -1,35 +1,45 @@
-"""Grade one submission: load, run the checks in the child, score, and report."""
+"""Grade one submission: load, run the checks in the confined child, score, and report.
+
+This is the one entry point every front end calls: ``dlmath grade``,
+``grade-class`` and its workers, Gradescope, the nbgrader worker and
+``dlmath check`` (with the public suite).
+"""
 
 from pathlib import Path
 
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import HIDDEN_TESTS
+from grader.run import sandbox
 from grader.run.suite import run_checks
 from grader.score.rubric import load_rubric
 from grader.score.scoring import Report, build_report, score_unit
+from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 
-DEFAULT_TIMEOUT = 10.0
 
-
-def grade(path: Path | list[Path], units: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+def grade(path: Path | list[Path], units: list[str] | None = None, timeout: float = CALL_TIMEOUT,
+          *, sandbox_mode: str = sandbox.REQUIRE, budget: float = UNIT_BUDGET,
           suite: Path = HIDDEN_TESTS, isolated: bool = True) -> Report:
     """Grade the submission at ``path`` (folder or .zip) on ``units`` (default: all).
 
-    ``isolated=False`` runs the submission in this process: only to measure
-    what isolation costs, on trusted code.
+    Raises ``SubmissionError`` when ``path`` cannot be read, and
+    ``sandbox.SandboxUnavailable`` in ``require`` mode when the child cannot be
+    confined. ``isolated=False`` runs the submission in this process: only to
+    measure what isolation costs, on trusted code.
     """
+    if isolated and sandbox_mode == sandbox.REQUIRE and sandbox.check_available():
+        raise sandbox.SandboxUnavailable(sandbox.check_available())
     rubric = load_rubric()
     units = [u for u in rubric if units is None or u in units]
     scratch = make_scratch()
     try:
         loaded = load_submission(path, scratch)
         runnable = [u for u in units if u in loaded.units and u not in loaded.problems]
-        outcomes, load_problems = run_checks(scratch, runnable, suite, timeout, isolated)
+        run = run_checks(scratch, runnable, suite, timeout, isolated, sandbox_mode, budget)
     finally:
         remove_scratch(scratch)
-    problems = {**loaded.problems, **load_problems}
+    problems = {**loaded.problems, **run.problems}
     results = [
-        score_unit(u, rubric[u], outcomes, u in loaded.units or u in problems, problems.get(u))
+        score_unit(u, rubric[u], run.outcomes, u in loaded.units or u in problems, problems.get(u))
         for u in units
     ]
-    return build_report(results, loaded.flags)
+    return build_report(results, loaded.flags, run.confinement)

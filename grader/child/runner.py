@@ -1,8 +1,11 @@
 """The child process: loads submission units and runs their functions on request.
 
-Run as ``python -I -m grader.child.runner READ_FD WRITE_FD FIRST_HANDLE``. It imports only
-the standard library, numpy and the submission, and talks to the grader in
-plain-data frames (see ``codec``). Requests:
+Started by ``grader.run.child`` inside the sandbox, where this package is
+``dlmath_child``, with one argument: a JSON object of settings (the pipe fds,
+the first handle number, the uid to become as root, the process limit, trusted
+modules to preload). It imports only the standard library, numpy and the
+submission, and talks to the grader in plain-data frames (see ``codec``). Its
+first frame says what confinement it finds itself in (``observe``). Requests:
 
 - ``{"op": "load", "unit": name, "path": file}``: import a unit file.
 - ``{"op": "call", "unit", "fn", "args", "kwargs", "keep": [indices]}``: call a
@@ -21,7 +24,9 @@ import builtins
 import ctypes
 import importlib
 import importlib.util
+import json
 import os
+import resource
 import signal
 import sys
 import traceback
@@ -29,10 +34,9 @@ import warnings
 
 import numpy as np
 
-from grader.child import PARENT_PID_ENV, PRELOAD_ENV, SANDBOX_UID_ENV, codec, policy
+from . import codec, policy
 
-# Imported before dropping privileges: afterwards the interpreter's own files
-# may be out of the sandbox user's reach, so whatever a unit may use is loaded now.
+# Whatever a unit may import is loaded before the submission runs.
 _PR_SET_PDEATHSIG = 1
 _NUMPY_LAZY = ("numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ctypeslib")
 
@@ -187,27 +191,56 @@ def install_import_guard(child: Child) -> None:
     builtins.__import__ = guarded_import
 
 
-def confine_self() -> None:
-    """Preload what units may import, then become the sandbox user (when root)."""
-    preload = [name for name in os.environ.get(PRELOAD_ENV, "").split(",") if name]
-    for name in (*policy.ALLOWED_TOP_LEVEL, *_NUMPY_LAZY, *preload):
+def confine_self(settings: dict) -> None:
+    """Preload what units may import, limit processes, and become the child's own user."""
+    for name in (*policy.ALLOWED_TOP_LEVEL, *_NUMPY_LAZY, *settings.get("preload", ())):
         importlib.import_module(name)
-    uid = os.environ.get(SANDBOX_UID_ENV)
-    if uid and os.geteuid() == 0:
+    processes = int(settings["processes"])
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    uid = settings.get("uid")
+    if uid is not None:
         os.setgroups([])
         os.setgid(int(uid))
         os.setuid(int(uid))
+    if settings.get("cwd"):
+        os.chdir(settings["cwd"])
     # Die with the grader (set after setuid, which clears it), even if it is killed outright.
     ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != int(os.environ.get(PARENT_PID_ENV, os.getppid())):
+    if settings.get("parent") and os.getppid() != settings["parent"]:
         sys.exit("the grader is gone")
     # Writing past the file-size limit then raises OSError instead of killing the child.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def serve(read_fd: int, write_fd: int, first_handle: int) -> None:
-    confine_self()
-    child = Child(first_handle)
+def observe() -> dict:
+    """What confinement this process is in, as it sees it (sent before any submission code runs)."""
+    status = dict(line.split(":", 1) for line in _read("/proc/self/status").splitlines()
+                  if ":" in line)
+    interfaces = [line.split(":")[0].strip() for line in _read("/proc/net/dev").splitlines()[2:]]
+    return {
+        "uid": os.getuid(), "pid": os.getpid(),
+        "no_new_privs": status.get("NoNewPrivs", "").strip() == "1",
+        "seccomp": status.get("Seccomp", "").strip() == "2",
+        "capabilities": int(status.get("CapEff", "0").strip() or "0", 16),
+        "interfaces": interfaces, "root": sorted(os.listdir("/")),
+        "processes": resource.getrlimit(resource.RLIMIT_NPROC)[0],
+        "memory": resource.getrlimit(resource.RLIMIT_AS)[0],
+    }
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as file:
+            return file.read()
+    except OSError:
+        return ""
+
+
+def serve(settings: dict) -> None:
+    read_fd, write_fd = settings["read_fd"], settings["write_fd"]
+    confine_self(settings)
+    codec.write_frame(write_fd, codec.encode({"ok": True, "value": observe()}))
+    child = Child(settings["first_handle"])
     install_import_guard(child)
     while True:
         try:
@@ -220,6 +253,10 @@ def serve(read_fd: int, write_fd: int, first_handle: int) -> None:
         except codec.ProtocolError as exc:
             frame = codec.encode(_error(exc, child))
         codec.write_frame(write_fd, frame)
+
+
+def main(settings: str) -> None:
+    serve(json.loads(settings))
 
 
 def handle(child: Child, request: dict) -> dict:
@@ -243,4 +280,4 @@ def handle(child: Child, request: dict) -> dict:
 
 
 if __name__ == "__main__":
-    serve(*(int(arg) for arg in sys.argv[1:4]))
+    main(sys.argv[1])

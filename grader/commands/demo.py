@@ -4,6 +4,9 @@ import argparse
 import os
 from pathlib import Path
 
+from grader.run import sandbox
+from grader.settings import UNIT_BUDGET
+
 
 def register(commands) -> None:
     parser = commands.add_parser("demo", help="grade a sample class of synthetic students")
@@ -12,6 +15,8 @@ def register(commands) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=5.0,
                         help="seconds each call may take (the sample class has an endless loop)")
+    parser.add_argument("--sandbox", choices=sandbox.MODES, default=sandbox.REQUIRE,
+                        help="require the allow-list sandbox (default), or best-effort")
     parser.set_defaults(run=run)
 
 
@@ -29,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
                   "full marks, untouched stubs, typical bugs, an endless loop, a crash and a "
                   "torch import.")
     grading = argparse.Namespace(submissions=submissions, out=results, jobs=args.jobs,
-                                 regrade=True, timeout=args.timeout, units=None)
+                                 regrade=True, timeout=args.timeout, units=None,
+                                 sandbox=args.sandbox, budget=UNIT_BUDGET)
     print_class(grade_with_progress(grading, console), results, console)
     return 0

@@ -1,22 +1,23 @@
 """``dlmath grade PATH``: grade one submission."""
 
 import argparse
-import sys
 from pathlib import Path
 
-from grader.units import UNITS
-
-USAGE_ERROR = 2
+from grader.commands.options import (
+    UsageProblem,
+    add_grading_options,
+    check_grading_options,
+    check_output_file,
+    fail,
+)
+from grader.settings import GRADER_ERROR, USAGE_ERROR
 
 
 def register(commands) -> None:
     parser = commands.add_parser("grade", help="grade one submission (a folder or a .zip)")
     parser.add_argument("path", type=Path, help="folder (or .zip of one) holding unit files")
-    parser.add_argument("--unit", action="append", choices=UNITS, dest="units",
-                        help="grade only this unit (repeatable)")
     parser.add_argument("--json", type=Path, help="also write the JSON report to this file")
-    parser.add_argument("--timeout", type=float, default=10.0,
-                        help="seconds each call into the submission may take (default 10)")
+    add_grading_options(parser)
     parser.add_argument("--capstones", action="store_true",
                         help="also train the capstone models with the submission's units "
                              "(no points: each reports its metric beside its target)")
@@ -26,19 +27,20 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from grader.load.submission import SubmissionError
+    from grader.load.submission import SubmissionError, check_submission_path
     from grader.pipeline import grade
     from grader.report.json_report import to_json
     from grader.report.table import render
+    from grader.run.sandbox import SandboxUnavailable
 
-    if args.timeout <= 0:
-        print("dlmath grade: --timeout must be positive", file=sys.stderr)
-        return USAGE_ERROR
     try:
-        report = grade(args.path, args.units, args.timeout)
-    except SubmissionError as exc:
-        print(f"dlmath grade: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        check_submission_path(args.path)
+        check_output_file(args.json, "--json")
+        check_grading_options(args)
+        report = grade(args.path, args.units, args.timeout, sandbox_mode=args.sandbox,
+                       budget=args.budget)
+    except (UsageProblem, SubmissionError, SandboxUnavailable) as exc:
+        return fail("grade", str(exc), USAGE_ERROR)
     console = Console()
     render(report, console)
     capstones = None
@@ -46,8 +48,11 @@ def run(args: argparse.Namespace) -> int:
         from grader.report.table import render_capstones
         from grader.run.capstones import run_capstones
 
-        capstones = run_capstones(args.path)
+        capstones = run_capstones(args.path, sandbox_mode=args.sandbox)
         render_capstones(capstones, console)
     if args.json:
         args.json.write_text(to_json(report, capstones))
+    if report.grader_errors:
+        return fail("grade", f"{len(report.grader_errors)} checks could not be graded because "
+                             f"of a grader error ({', '.join(report.grader_errors)})", GRADER_ERROR)
     return 0

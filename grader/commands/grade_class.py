@@ -2,12 +2,16 @@
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from grader.units import UNITS
-
-USAGE_ERROR = 2
+from grader.commands.options import (
+    UsageProblem,
+    add_grading_options,
+    check_grading_options,
+    check_output_folder,
+    fail,
+)
+from grader.settings import GRADER_ERROR, USAGE_ERROR
 
 
 def register(commands) -> None:
@@ -18,24 +22,33 @@ def register(commands) -> None:
     parser.add_argument("--out", type=Path, required=True, help="folder for the results")
     parser.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="parallel workers (default: 2, or 1 on one core)")
-    parser.add_argument("--unit", action="append", choices=UNITS, dest="units",
-                        help="grade only this unit (repeatable)")
     parser.add_argument("--regrade", action="store_true",
                         help="grade students again even if their report exists")
-    parser.add_argument("--timeout", type=float, default=10.0,
-                        help="seconds each call into a submission may take (default 10)")
+    add_grading_options(parser)
     parser.set_defaults(run=run)
 
 
+def check_class_options(args: argparse.Namespace) -> None:
+    """Every input of ``grade-class``, checked before any grading starts."""
+    if not args.submissions.exists():
+        raise UsageProblem(f"{args.submissions} does not exist")
+    if not args.submissions.is_dir():
+        raise UsageProblem(f"{args.submissions} is not a folder of submissions")
+    if args.jobs < 1:
+        raise UsageProblem("-j must be at least 1")
+    check_output_folder(args.out, "--out")
+    check_grading_options(args)
+
+
 def run(args: argparse.Namespace) -> int:
-    if not args.submissions.is_dir() or args.jobs < 1 or args.timeout <= 0:
-        print("dlmath grade-class: SUBMISSIONS must be a folder, -j at least 1, "
-              "--timeout positive", file=sys.stderr)
-        return USAGE_ERROR
     from rich.console import Console
 
     from grader.report.class_table import print_class
 
+    try:
+        check_class_options(args)
+    except UsageProblem as exc:
+        return fail("grade-class", str(exc), USAGE_ERROR)
     console = Console()
     try:
         reports = grade_with_progress(args, console)
@@ -43,7 +56,15 @@ def run(args: argparse.Namespace) -> int:
         console.print("[yellow]Interrupted.[/] Finished students are saved; run the same "
                       "command again to grade the rest.")
         return 130
+    except UsageProblem as exc:
+        return fail("grade-class", str(exc), USAGE_ERROR)
     print_class(reports, args.out, console)
+    broken = [name for name, report in reports.items() if any(
+        c["status"] == "grader_error" for u in report["units"] for c in u["checks"])]
+    if broken:
+        return fail("grade-class", f"{len(broken)} students have checks that could not be "
+                                   f"graded because of a grader error: {', '.join(broken)}",
+                    GRADER_ERROR)
     return 0
 
 
@@ -59,8 +80,8 @@ def grade_with_progress(args: argparse.Namespace, console) -> dict[str, dict]:
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("grading", total=total)
         run = grade_class(args.submissions, args.out, jobs=args.jobs, regrade=args.regrade,
-                          timeout=args.timeout, units=args.units,
-                          on_done=lambda name: progress.advance(task))
+                          units=args.units, on_done=lambda name: progress.advance(task),
+                          timeout=args.timeout, sandbox_mode=args.sandbox, budget=args.budget)
         progress.update(task, completed=total)
     if run.skipped:
         console.print(f"{len(run.skipped)} students already graded (use --regrade to redo).")

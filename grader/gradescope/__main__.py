@@ -6,17 +6,32 @@ from pathlib import Path
 
 from grader.gradescope.build import CONFIG
 from grader.gradescope.results import results
+from grader.load.submission import SubmissionError
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
+from grader.run.sandbox import REQUIRE, SandboxUnavailable
+from grader.settings import CALL_TIMEOUT
+
+
+def refused(reason: str) -> dict:
+    """Results for a submission that was not graded at all, saying why."""
+    return {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
+            "output": f"This submission was not graded: {reason}. Nothing is wrong with your "
+                      "code; your instructor will look into it."}
 
 
 def main(root: Path) -> int:
     config = json.loads((REPO_ROOT / CONFIG).read_text()) if (REPO_ROOT / CONFIG).exists() else {}
-    report = grade(root / "submission", timeout=config.get("timeout", 10.0))
+    visibility = config.get("visibility", "after_published")
+    try:
+        report = grade(root / "submission", timeout=config.get("timeout", CALL_TIMEOUT),
+                       sandbox_mode=config.get("sandbox", REQUIRE))
+        data = results(report, visibility)
+    except (SandboxUnavailable, SubmissionError) as exc:
+        data = refused(str(exc))
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results(report, config.get("visibility", "after_published")),
-                              indent=2) + "\n")
+    out.write_text(json.dumps(data, indent=2) + "\n")
     return 0
 
 

@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 from grader.paths import REPO_ROOT
+from grader.run.sandbox import REQUIRE
+from grader.settings import CALL_TIMEOUT
 
 CONFIG = "gradescope.json"
 SHIPPED = ("pyproject.toml", "constraints.txt", "README.md", "grader", "dlmath",
@@ -40,12 +42,13 @@ cd "$root/source" && exec "$python" -m grader.gradescope "$root"
 
 
 def build_autograder(out: Path, visibility: str = "after_published",
-                     timeout: float = 10.0) -> list[str]:
+                     timeout: float = CALL_TIMEOUT, sandbox_mode: str = REQUIRE) -> list[str]:
     """Write the autograder zip to ``out``; return the names it holds."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         _script(zf, "setup.sh", SETUP_SH)
         _script(zf, "run_autograder", RUN_AUTOGRADER)
-        zf.writestr(CONFIG, json.dumps({"visibility": visibility, "timeout": timeout}) + "\n")
+        zf.writestr(CONFIG, json.dumps({"visibility": visibility, "timeout": timeout,
+                                        "sandbox": sandbox_mode}) + "\n")
         for name in SHIPPED:
             for path in _files(REPO_ROOT / name):
                 zf.write(path, path.relative_to(REPO_ROOT).as_posix())

@@ -1,7 +1,8 @@
 """Step 1: load a submission into a scratch folder that holds only its unit files.
 
 A submission is a folder, or a .zip of one, with any subset of the unit files
-at its top level (a .zip holding a single folder is read from that folder).
+at its top level (a folder or .zip holding nothing but a single folder is read
+from that folder).
 Nothing is run here: files are copied, decoded and parsed, and what cannot be
 graded is recorded as a problem of its unit; imports outside the policy are
 recorded as flags.
@@ -17,6 +18,7 @@ from grader.child.policy import RULE, forbidden_imports
 from grader.units import UNITS, unit_file
 
 MAX_UNIT_BYTES = 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000  # more than any honest submission; fewer than a zip bomb's
 SCRATCH_PREFIX = "dlmath-"
 
 
@@ -51,15 +53,51 @@ def load_submission(path: Path | list[Path], scratch: Path) -> LoadedSubmission:
         (scratch / unit_file(unit)).write_bytes(data)
         _vet(unit, data, loaded)
     loaded.units = [u for u in UNITS if u in sources]
+    if not sources and not loaded.problems:
+        loaded.flags.append("no unit files found: the submission holds none of "
+                            f"{', '.join(unit_file(u) for u in UNITS)} at its top level.")
     return loaded
 
 
-def _sources(path: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
+def check_submission_path(path: Path) -> None:
+    """Raise ``SubmissionError`` saying plainly why ``path`` cannot be a submission."""
+    path = Path(path)
+    if not path.exists():
+        raise SubmissionError(f"{path} does not exist")
     if path.is_dir():
-        return _folder_sources(path, loaded)
-    if path.is_file() and zipfile.is_zipfile(path):
+        return
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".zip":
+            raise SubmissionError(f"{path} is a corrupt .zip file (no zip directory found)")
+        raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            count = len(zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SubmissionError(f"{path} is a corrupt .zip file ({exc})") from None
+    if count > MAX_ZIP_ENTRIES:
+        raise SubmissionError(f"{path} holds {count} entries, more than the "
+                              f"{MAX_ZIP_ENTRIES} a submission may have")
+
+
+def _sources(path: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
+    check_submission_path(path)
+    if path.is_dir():
+        return _folder_sources(_unwrapped(path), loaded)
+    try:
         return _zip_sources(path, loaded)
-    raise SubmissionError(f"{path} is neither a folder nor a .zip file")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise SubmissionError(f"{path} is a corrupt .zip file ({exc})") from None
+
+
+def _unwrapped(folder: Path) -> Path:
+    """The single folder inside ``folder`` when that is all it holds besides hidden files."""
+    if any((folder / unit_file(u)).exists() for u in UNITS):
+        return folder
+    inside = [e for e in folder.iterdir() if not e.name.startswith((".", "__MACOSX"))]
+    if len(inside) == 1 and inside[0].is_dir() and not inside[0].is_symlink():
+        return inside[0]
+    return folder
 
 
 def _folder_sources(folder: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
@@ -98,10 +136,12 @@ def _zip_sources(archive: Path, loaded: LoadedSubmission) -> dict[str, bytes]:
             info = next((i for i in safe if i.filename == prefix + unit_file(unit)), None)
             if info is None:
                 continue
-            if info.file_size > MAX_UNIT_BYTES:
+            with zf.open(info) as entry:  # read no more than the limit, whatever it declares
+                data = entry.read(MAX_UNIT_BYTES + 1)
+            if info.file_size > MAX_UNIT_BYTES or len(data) > MAX_UNIT_BYTES:
                 loaded.problems[unit] = f"{unit_file(unit)} is larger than 1 MiB."
                 continue
-            sources[unit] = zf.read(info)
+            sources[unit] = data
         return sources
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.load.submission import load_submission, make_scratch, remove_scratch
+from grader.run import sandbox
 from grader.run.child import Child, ChildError
-
-CAPSTONE_TIMEOUT = 300.0
+from grader.settings import CAPSTONE_TIMEOUT
 
 
 @dataclass
@@ -26,15 +26,18 @@ class CapstoneResult:
     message: str
 
 
-def run_capstones(path: Path, timeout: float = CAPSTONE_TIMEOUT) -> list[CapstoneResult]:
+def run_capstones(path: Path, timeout: float = CAPSTONE_TIMEOUT,
+                  sandbox_mode: str = sandbox.REQUIRE) -> list[CapstoneResult]:
     """Every capstone's result on the submission at ``path`` (folder or .zip)."""
+    import dlmath
     from dlmath.capstones import CAPSTONES, reached
 
     modules = tuple(f"dlmath.capstones.{name}" for name in CAPSTONES)
     scratch = make_scratch()
     try:
         load_submission(path, scratch)
-        child = Child(scratch, preload=("dlmath.units", *modules))
+        child = Child(scratch, sandbox_mode, preload=("dlmath.units", *modules),
+                      packages={"dlmath": Path(dlmath.__file__).resolve().parent})
         try:
             return [_one(child, name, capstone, reached, timeout)
                     for name, capstone in CAPSTONES.items()]

@@ -1,12 +1,14 @@
 """The grader's side of the child process that runs submission code.
 
-``Child`` starts ``python -I -m grader.child.runner`` with two pipes, sends it
-plain-data requests and waits for each reply with a timeout. A child that
-hangs is killed with its whole process group; one that dies, or answers with
-anything but plain data, costs the current request only: the next request
-starts a fresh child.
+``Child`` starts the runner (``grader.child.runner``) inside the sandbox with
+two pipes, checks the confinement the runner reports before any submission
+code runs, sends it plain-data requests and waits for each reply with a
+timeout. A child that hangs is killed with everything it started; one that
+dies, or answers with anything but a well-formed reply, costs the current
+request only: the next request starts a fresh child in a fresh sandbox.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -16,18 +18,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.child import PARENT_PID_ENV, PRELOAD_ENV, codec
-from grader.run import sandbox
+import numpy
 
-# Passed through to the child: BLAS must not pick another kernel or thread count there.
-_ENV_KEPT = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-_SINGLE_THREADED = {
+from grader.child import codec
+from grader.run import sandbox
+from grader.settings import CHILD_START_TIMEOUT
+
+# BLAS must not pick another kernel or thread count in the child.
+_ENV_KEPT = ("LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+_CHILD_ENV = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "PYTHONHASHSEED": "0",
     "PYTHONDONTWRITEBYTECODE": "1",
+    "HOME": "/tmp",
 }
+_BOOT = ("import sys; sys.path[:0] = {path!r}; "
+         "from {package}.runner import main; main(sys.argv[1])")
+_REPO = Path(__file__).resolve().parents[2]
 
 
 class ChildError(Exception):
@@ -64,10 +73,15 @@ class Reply:
     mutated: list[str] = field(default_factory=list)
 
 
-def describe_exit(returncode: int | None) -> str:
-    """A child's exit status in plain words."""
+def describe_exit(returncode: int | None, sandboxed: bool = False) -> str:
+    """A child's exit status in plain words.
+
+    In the sandbox, bubblewrap reports a child killed by signal N as status 128 + N.
+    """
     if returncode is None:
         return "stopped answering"
+    if sandboxed and 128 < returncode < 128 + 65:
+        returncode = 128 - returncode
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
@@ -80,17 +94,44 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with status {returncode}"
 
 
-class Child:
-    """One child process at a time, restarted on demand after a failure."""
+def validate_reply(reply: object) -> dict:
+    """``reply`` if it has the protocol's shape; otherwise ``ChildDied``."""
+    if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+        raise ChildDied("sent a malformed reply")
+    if reply["ok"]:
+        lists = [reply.get("warnings", []), reply.get("mutated", [])]
+        if "value" not in reply or not all(
+                isinstance(items, list) and all(isinstance(i, str) for i in items)
+                for items in lists):
+            raise ChildDied("sent a malformed reply")
+        return reply
+    error = reply.get("error")
+    if not isinstance(error, dict) or not all(
+            isinstance(error.get(key, ""), str) for key in ("type", "message", "where")
+    ) or not isinstance(error.get("type"), str) or set(error) - {"type", "message", "where"}:
+        raise ChildDied("sent a malformed reply")
+    return reply
 
-    def __init__(self, workdir: Path, limits: sandbox.Limits | None = None,
-                 preload: tuple[str, ...] = ()):
-        self.workdir = workdir
+
+class Child:
+    """One child process at a time, restarted on demand after a failure.
+
+    ``mode`` is ``require`` or ``best-effort`` (``grader.run.sandbox``);
+    ``packages`` binds trusted packages (by import name) into the child, and
+    ``preload`` names modules it imports before any submission code.
+    """
+
+    def __init__(self, workdir: Path, mode: str = sandbox.REQUIRE,
+                 limits: sandbox.Limits | None = None, preload: tuple[str, ...] = (),
+                 packages: dict[str, Path] | None = None):
+        self.workdir = Path(workdir)
+        self.mode = mode
         self.limits = limits or sandbox.Limits()
         self.preload = preload
-        self.uid = sandbox.sandbox_uid()
-        sandbox.prepare_scratch(workdir, self.uid)
+        self.packages = packages or {}
         self.process: subprocess.Popen | None = None
+        self.plan: sandbox.Plan | None = None
+        self.confinement: dict | None = None
         self.generation = 0
         self.loaded: set[str] = set()
         self._log = None
@@ -99,28 +140,73 @@ class Child:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def unit_path(self, name: str) -> str:
+        """Where the child sees the submission's file ``name``."""
+        folder = sandbox.SUBMISSION if self.plan and self.plan.confined else str(self.workdir)
+        return f"{folder}/{name}"
+
     def start(self) -> None:
+        """Start a fresh child; raise ``sandbox.SandboxUnavailable`` if it cannot be confined."""
+        self.plan = sandbox.plan(self.workdir, self.mode, self.packages)
+        sandbox.prepare_scratch(self.workdir, self.plan.uid)
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         self.generation += 1
-        env = {key: os.environ[key] for key in _ENV_KEPT if key in os.environ}
-        env.update(_SINGLE_THREADED, HOME=str(self.workdir))
-        env[PARENT_PID_ENV] = str(os.getpid())
-        env[PRELOAD_ENV] = ",".join(self.preload)
-        if self.uid is not None:
-            env[sandbox.SANDBOX_UID_ENV] = str(self.uid)
+        settings = {"read_fd": child_read, "write_fd": child_write,
+                    "first_handle": self.generation << 32, "uid": self.plan.uid,
+                    "processes": self.limits.processes, "preload": list(self.preload),
+                    "parent": None if self.plan.confined else os.getpid(),
+                    "cwd": sandbox.SUBMISSION if self.plan.confined else None}
         self._log = tempfile.TemporaryFile()
-        command = [sys.executable, "-I", "-m", "grader.child.runner",
-                   str(child_read), str(child_write), str(self.generation << 32)]
         self.process = subprocess.Popen(
-            command, pass_fds=(child_read, child_write), cwd=self.workdir, env=env,
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            start_new_session=True, preexec_fn=sandbox.preexec(self.limits, self.uid),
+            self._command(settings), pass_fds=(child_read, child_write, *self.plan.pass_fds),
+            cwd=self.workdir, env=self._env(), stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=self._log, start_new_session=True, preexec_fn=sandbox.rlimits(self.limits),
         )
-        os.close(child_read)
-        os.close(child_write)
+        for fd in (child_read, child_write, *self.plan.pass_fds):
+            os.close(fd)
         self.read_fd, self.write_fd = parent_read, parent_write
         self.loaded = set()
+        self._check_confinement()
+
+    def _command(self, settings: dict) -> list[str]:
+        python = [os.path.realpath(sys.executable), "-I", "-S", "-B", "-c"]
+        if self.plan.confined:
+            setenv = [arg for key, value in self._env().items() for arg in ("--setenv", key, value)]
+            boot = _BOOT.format(path=[sandbox.SANDBOX_LIB], package="dlmath_child")
+            return [*self.plan.wrapper, *setenv, "--", *python, boot, json.dumps(settings)]
+        # Limits only: the child can see the host, numpy is imported from where it lies.
+        path = [str(_REPO), str(Path(numpy.__file__).resolve().parents[1]),
+                *{str(Path(sys.modules[m.split(".")[0]].__file__).resolve().parents[1])
+                  for m in self.preload}]
+        return [*python, _BOOT.format(path=path, package="grader.child"), json.dumps(settings)]
+
+    def _env(self) -> dict[str, str]:
+        env = {key: os.environ[key] for key in _ENV_KEPT if key in os.environ}
+        return {**env, **_CHILD_ENV}
+
+    def _check_confinement(self) -> None:
+        """Read the runner's first frame: the confinement it observes; refuse a weaker one."""
+        try:
+            hello = validate_reply(
+                codec.read_frame(self.read_fd, time.monotonic() + CHILD_START_TIMEOUT))
+        except (codec.ReadTimeout, codec.ProtocolError, ChildDied, OSError) as exc:
+            log = self.output()
+            self.stop()
+            raise sandbox.SandboxUnavailable(
+                f"the child did not start ({exc or 'no answer'}): {log[-300:]}") from None
+        self.confinement = sandbox.describe(self.plan, self.limits, hello["value"])
+        if self.mode == sandbox.REQUIRE and self.confinement["level"] != "full":
+            problems = "; ".join(self.confinement["warnings"])
+            self.stop()
+            raise sandbox.SandboxUnavailable(f"the sandbox did not hold: {problems}")
+
+    def output(self) -> str:
+        """What the child printed so far (stdout and stderr)."""
+        if self._log is None or self._log.closed:
+            return ""
+        self._log.seek(0)
+        return self._log.read(64 * 1024).decode(errors="replace")
 
     def stop(self) -> None:
         """Kill the child and everything it started."""
@@ -130,8 +216,9 @@ class Child:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        sandbox.kill_user(self.uid)
         self.process.wait()
+        if self.plan is not None and not self.plan.confined:
+            sandbox.kill_user(self.plan.uid)
         for fd in (self.read_fd, self.write_fd):
             os.close(fd)
         self._log.close()
@@ -144,7 +231,7 @@ class Child:
             self.start()
         try:
             codec.write_frame(self.write_fd, codec.encode(message))
-            return codec.read_frame(self.read_fd, time.monotonic() + timeout)
+            return validate_reply(codec.read_frame(self.read_fd, time.monotonic() + timeout))
         except codec.ReadTimeout:
             self.stop()
             raise CallTimeout(f"did not finish within {timeout:g} s") from None
@@ -152,10 +239,14 @@ class Child:
             died = self._died_message(exc)
             self.stop()
             raise ChildDied(died) from None
+        except ChildDied:
+            self.stop()
+            raise
 
     def _died_message(self, exc: Exception) -> str:
-        try:
-            returncode = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            return f"sent something that is not plain data ({exc})"
-        return describe_exit(returncode)
+        if isinstance(exc, codec.ChannelClosed) or isinstance(exc, BrokenPipeError):
+            try:
+                return describe_exit(self.process.wait(timeout=2), self.plan.confined)
+            except subprocess.TimeoutExpired:
+                pass
+        return "sent a malformed reply"

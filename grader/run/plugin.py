@@ -1,24 +1,30 @@
 """The pytest plugin that runs the checks against one submission.
 
-Loaded by ``tests/conftest.py``. It adds the options ``--submission`` and
-``--call-timeout``, the marker ``check(id)`` that ties a test to a rubric check,
-the session fixture ``submission`` (a ``SubmissionProxy``), and the
-``GradingRun`` that records every item's outcome. The grader registers its own
-``GradingRun`` before the session starts and reads the outcomes afterwards.
+Loaded by ``tests/conftest.py``. It adds the options ``--submission``,
+``--call-timeout`` and ``--sandbox``, the marker ``check(id, fn=None)`` that
+ties a test to a rubric check, the session fixture ``submission`` (a
+``SubmissionProxy``), the validation of the check catalogue against the rubric
+at collection, and the ``GradingRun`` that records every item's outcome. The
+grader registers its own ``GradingRun`` before the session starts and reads
+the outcomes afterwards.
 """
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from grader.load.submission import load_submission, make_scratch, remove_scratch
-from grader.paths import SOLUTIONS
+from grader.paths import HIDDEN_TESTS, SOLUTIONS
+from grader.run import sandbox
 from grader.run.session import Session, SubmissionProxy
 from grader.score.outcome import ItemOutcome, classify
+from grader.score.rubric import load_rubric
+from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 
 RUN_KEY = pytest.StashKey["GradingRun"]()
-DEFAULT_TIMEOUT = 10.0
 
 # Every student faces the same cases: derandomized, no example database, and no
 # shrinking (which would call a hung or crashing submission again and again).
@@ -39,10 +45,11 @@ settings.register_profile(
 class GradingRun:
     """The submission under test and the outcome of every test item."""
 
-    def __init__(self, scratch: Path, timeout: float = DEFAULT_TIMEOUT, owns_scratch=False,
-                 isolated: bool = True):
+    def __init__(self, scratch: Path, timeout: float = CALL_TIMEOUT, owns_scratch=False,
+                 isolated: bool = True, sandbox_mode: str = sandbox.REQUIRE,
+                 budget: float = UNIT_BUDGET):
         if isolated:
-            self.session = Session(scratch, timeout)
+            self.session = Session(scratch, timeout, sandbox_mode, budget)
         else:  # only to measure what isolation costs
             from grader.run.local import LocalSession
 
@@ -51,11 +58,11 @@ class GradingRun:
         self.scratch = scratch if owns_scratch else None
 
     @classmethod
-    def for_submission(cls, path: Path, timeout: float) -> "GradingRun":
+    def for_submission(cls, path: Path, timeout: float, sandbox_mode: str) -> "GradingRun":
         """A run on a scratch copy of the submission at ``path`` (removed on close)."""
         scratch = make_scratch()
         load_submission(path, scratch)
-        return cls(scratch, timeout, owns_scratch=True)
+        return cls(scratch, timeout, owns_scratch=True, sandbox_mode=sandbox_mode)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -115,19 +122,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dlmath", "dlmath grading")
     group.addoption("--submission", default=str(SOLUTIONS),
                     help="folder of unit files to check (default: the reference solutions)")
-    group.addoption("--call-timeout", type=float, default=DEFAULT_TIMEOUT,
+    group.addoption("--call-timeout", type=float, default=CALL_TIMEOUT,
                     help="seconds each call into the submission may take")
+    group.addoption("--sandbox", choices=sandbox.MODES, default=sandbox.BEST_EFFORT,
+                    help="require the allow-list sandbox, or fall back to limits only "
+                         "(default best-effort: the suites' own default submission is trusted)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "check(id, fn=None): the rubric check a test belongs to")
+    # Hypothesis keeps nothing between runs (no database), but would still make .hypothesis/.
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="dlmath-hypothesis-"))
     settings.load_profile("dlmath")
     run = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, GradingRun)), None)
     if run is None:
         run = GradingRun.for_submission(Path(config.getoption("submission")),
-                                        config.getoption("call_timeout"))
+                                        config.getoption("call_timeout"),
+                                        config.getoption("sandbox"))
         config.pluginmanager.register(run, "dlmath-grading-run")
     config.stash[RUN_KEY] = run
+
+
+class CatalogueError(pytest.UsageError):
+    """A hidden test and the rubric disagree: a check would be dropped or never run."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every check id exists in the rubric; every hidden test has one; every rubric check a test.
+
+    Runs before ``-k`` or ``-m`` deselect anything, so a partial run validates too.
+    """
+    known = {c.id: c for checks in load_rubric().values() for c in checks}
+    problems, covered, hidden_units = [], set(), set()
+    for item in items:
+        hidden = Path(str(item.path)).resolve().is_relative_to(HIDDEN_TESTS.resolve())
+        check = check_of(item)
+        if hidden:
+            hidden_units.add(Path(str(item.path)).stem.removeprefix("test_"))
+        if check is None:
+            if hidden:
+                problems.append(f"{item.nodeid} has no check marker")
+        elif check not in known:
+            problems.append(f"{item.nodeid} is marked with {check!r}, which the rubric lacks")
+        else:
+            covered.add(check)
+    for unit in sorted(hidden_units):
+        problems += [f"the rubric check {c.id!r} has no hidden test"
+                     for c in load_rubric().get(unit, ()) if c.id not in covered]
+    if problems:
+        raise CatalogueError("the checks do not match the rubric:\n  " + "\n  ".join(problems))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

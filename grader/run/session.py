@@ -7,10 +7,13 @@ what comes back is plain data, or a ``Handle`` for a forward's cache (which
 stays in the child) and for anything else that is not plain data.
 """
 
+import time
 from pathlib import Path
 
 from grader.child.codec import Handle
-from grader.run.child import Child, ChildDied, ChildError, Reply, StudentError
+from grader.run import sandbox
+from grader.run.child import CallTimeout, Child, ChildDied, ChildError, Reply, StudentError
+from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 from grader.units import unit_file
 
 
@@ -26,15 +29,49 @@ class UnitLoadError(Exception):
         self.unit, self.cause = unit, cause
 
 
-class Session:
-    """One submission folder and the child that runs its code."""
+class BudgetSpent(CallTimeout):
+    """The unit's time budget was used up before this call."""
 
-    def __init__(self, folder: Path, timeout: float):
+
+class Session:
+    """One submission folder and the child that runs its code.
+
+    Every call may take ``timeout`` seconds, and all the calls into one unit
+    ``budget`` seconds together; once a unit's budget is spent, its remaining
+    calls fail at once with ``BudgetSpent``.
+    """
+
+    def __init__(self, folder: Path, timeout: float = CALL_TIMEOUT,
+                 sandbox_mode: str = sandbox.REQUIRE, budget: float = UNIT_BUDGET):
         self.folder = Path(folder).resolve()
         self.timeout = timeout
-        self.child = Child(self.folder)
+        self.budget = budget
+        self.spent: dict[str, float] = {}
+        self.child = Child(self.folder, sandbox_mode)
         self.broken: Exception | None = None
         self.last: Reply | None = None
+
+    @property
+    def confinement(self) -> dict | None:
+        """What held around the child, as it reported (None before it first started)."""
+        return self.child.confinement
+
+    def _request(self, unit: str, message: dict) -> dict:
+        """One request for ``unit``, within its call timeout and what is left of its budget."""
+        left = self.budget - self.spent.get(unit, 0.0)
+        if left <= 0:
+            raise BudgetSpent(f"was not run: the unit's time budget of {self.budget:g} s was "
+                              "used up by earlier calls")
+        start = time.monotonic()
+        try:
+            return self.child.request(message, min(self.timeout, left))
+        except CallTimeout:
+            if left < self.timeout:
+                raise BudgetSpent(f"did not finish within the {left:.3g} s left of the unit's "
+                                  f"time budget ({self.budget:g} s)") from None
+            raise
+        finally:
+            self.spent[unit] = self.spent.get(unit, 0.0) + time.monotonic() - start
 
     def has_unit(self, unit: str) -> bool:
         return (self.folder / unit_file(unit)).is_file()
@@ -57,9 +94,12 @@ class Session:
             return
         if not self.has_unit(unit):
             raise UnitMissing(f"the submission has no {unit_file(unit)}")
-        path = str(self.folder / unit_file(unit))
+        if not self.child.alive:
+            self.child.stop()
+            self.child.start()
+        path = self.child.unit_path(unit_file(unit))
         try:
-            reply = self.child.request({"op": "load", "unit": unit, "path": path}, self.timeout)
+            reply = self._request(unit, {"op": "load", "unit": unit, "path": path})
         except ChildError as exc:
             raise UnitLoadError(unit, exc) from None
         if not reply.get("ok"):
@@ -81,7 +121,7 @@ class Session:
             self.load(unit)
             request = {"op": "call", "unit": unit, "fn": fn, "args": tuple(args),
                        "kwargs": dict(kwargs), "keep": list(keep)}
-            reply = self.child.request(request, self.timeout)
+            reply = self._request(unit, request)
         except ChildError as exc:
             exc.function = exc.function or fn
             self.broken = exc

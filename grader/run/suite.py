@@ -7,24 +7,40 @@ submission goes to the child through ``GradingRun``'s session.
 
 import contextlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from grader.paths import REPO_ROOT
+from grader.run import sandbox
 from grader.run.plugin import GradingRun
 from grader.run.session import UnitLoadError
 from grader.score.outcome import ItemOutcome
+from grader.settings import UNIT_BUDGET
+
+
+@dataclass
+class ChecksRun:
+    """What running the checks gave: outcomes, units that could not load, and the confinement."""
+
+    outcomes: list[ItemOutcome]
+    problems: dict[str, str]
+    confinement: dict | None
 
 
 def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
-               isolated: bool = True) -> tuple[list[ItemOutcome], dict[str, str]]:
-    """Run ``suite/test_<unit>.py`` for each unit; return outcomes and load problems.
+               isolated: bool = True, sandbox_mode: str = sandbox.REQUIRE,
+               budget: float = UNIT_BUDGET) -> ChecksRun:
+    """Run ``suite/test_<unit>.py`` for each unit in the child serving ``folder``.
 
     A unit that cannot be imported in the child is not run: its problem is
-    returned instead, and its checks score as errors.
+    returned instead, and its checks score as errors. The child is started
+    here, before pytest, so that a sandbox that cannot be built stops grading
+    (``SandboxUnavailable``) instead of failing checks one by one.
     """
-    run = GradingRun(folder, timeout, isolated=isolated)
+    run = GradingRun(folder, timeout, isolated=isolated, sandbox_mode=sandbox_mode,
+                     budget=budget)
     problems: dict[str, str] = {}
     try:
         for unit in units:
@@ -35,9 +51,10 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
         runnable = [unit for unit in units if unit not in problems]
         if runnable:
             _pytest(run, [suite / f"test_{unit}.py" for unit in runnable])
+        confinement = getattr(run.session, "confinement", None)
     finally:
         run.close()
-    return run.outcomes, problems
+    return ChecksRun(run.outcomes, problems, confinement)
 
 
 class SuiteError(RuntimeError):

@@ -1,12 +1,24 @@
 """Turn what happened in one test item into a status and plain-words feedback."""
 
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
+
+from hypothesis.errors import HypothesisException
 
 from grader.feedback.expect import CheckFailed
+from grader.paths import TESTS
 from grader.run.child import CallTimeout, ChildDied, StudentError
+from grader.run.sandbox import SandboxUnavailable
 from grader.run.session import UnitLoadError, UnitMissing
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
+# The oracle or the checks' own code failed: not the student's doing. Scores 0, and every
+# front end says so loudly (the command exits non-zero) so that the grader gets fixed.
+GRADER_ERROR = "grader_error"
+_ORACLE = TESTS / "oracle.py"
+# Exceptions that only a bug in the checks' own code raises.
+_CODE_BUGS = (NameError, ImportError, SyntaxError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -44,8 +56,23 @@ def _verdict(exc: BaseException | None, function: str) -> tuple[str, str]:
         return ERROR, f"the process running your code {exc} during {function}."
     if isinstance(exc, UnitLoadError | UnitMissing):
         return ERROR, str(exc)
+    if _grader_fault(exc):
+        return GRADER_ERROR, (f"this check could not be graded because of an error in the "
+                              f"grader ({type(exc).__name__}); it is not your mistake, and "
+                              "the instructor has been told.")
     return FAILED, (f"the check could not use what {function} returned "
                     f"({type(exc).__name__}: {exc}).")
+
+
+def _grader_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the oracle, hypothesis or a bug in the checks' code."""
+    if isinstance(exc, SandboxUnavailable | HypothesisException | _CODE_BUGS):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return False
+    innermost = Path(frames[-1].filename)
+    return innermost == _ORACLE or "torch" in innermost.parts or "hypothesis" in innermost.parts
 
 
 def _student_error(exc: StudentError, function: str) -> str:

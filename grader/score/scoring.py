@@ -5,12 +5,12 @@ The result has exactly the shape of the contract's JSON report.
 
 from dataclasses import dataclass, field
 
-from grader.score.outcome import ERROR, FAILED, PASSED, TIMEOUT, ItemOutcome
+from grader.score.outcome import ERROR, FAILED, GRADER_ERROR, PASSED, TIMEOUT, ItemOutcome
 from grader.score.rubric import Check
 from grader.units import unit_file
 
 GRADED, MISSING = "graded", "missing"
-_SEVERITY = (TIMEOUT, ERROR, FAILED)
+_SEVERITY = (GRADER_ERROR, TIMEOUT, ERROR, FAILED)
 
 
 @dataclass
@@ -37,6 +37,12 @@ class Report:
     max_score: float
     flags: list[str] = field(default_factory=list)
     units: list[UnitResult] = field(default_factory=list)
+    confinement: dict | None = None  # what held around the child (grader.run.sandbox.describe)
+
+    @property
+    def grader_errors(self) -> list[str]:
+        """The checks that could not be graded through the grader's fault."""
+        return [c.id for u in self.units for c in u.checks if c.status == GRADER_ERROR]
 
 
 def score_check(check: Check, outcomes: list[ItemOutcome]) -> CheckResult:
@@ -68,9 +74,10 @@ def score_unit(unit: str, checks: tuple[Check, ...], outcomes: list[ItemOutcome]
                       _total(c.points for c in checks), GRADED, results)
 
 
-def build_report(units: list[UnitResult], flags: list[str]) -> Report:
+def build_report(units: list[UnitResult], flags: list[str],
+                 confinement: dict | None = None) -> Report:
     return Report(_total(u.score for u in units), _total(u.max_score for u in units),
-                  list(flags), units)
+                  list(flags), units, confinement)
 
 
 def _total(values) -> float:

@@ -39,14 +39,16 @@ def test_stubs_get_zero_and_say_not_implemented():
 
 def test_json_report_has_the_contract_shape(solutions_report):
     data = json.loads(to_json(solutions_report))
-    assert set(data) == {"score", "max_score", "flags", "units"}
+    # The contract's keys, plus the sandbox's account of itself (issue: grades nobody can forge).
+    assert set(data) == {"score", "max_score", "flags", "units", "confinement"}
+    assert data["confinement"]["level"] == "full"
     for unit in data["units"]:
         assert set(unit) == {"unit", "score", "max_score", "status", "checks"}
         assert unit["status"] in {"graded", "missing", "error"}
         for check in unit["checks"]:
             assert set(check) == {"id", "score", "max_score", "status", "feedback"}
             assert check["id"].startswith(unit["unit"] + "/")
-            assert check["status"] in {"passed", "failed", "error", "timeout"}
+            assert check["status"] in {"passed", "failed", "error", "timeout", "grader_error"}
 
 
 def test_missing_units_are_reported_missing(tmp_path):

@@ -1,0 +1,10 @@
+"""The numbers every front end shares, stated once: timeouts, budgets and exit codes."""
+
+CALL_TIMEOUT = 10.0  # seconds one call into a submission may take
+UNIT_BUDGET = 120.0  # seconds all the calls of one unit may take together
+CHILD_START_TIMEOUT = 30.0  # seconds a fresh child may take to report its confinement
+CAPSTONE_TIMEOUT = 300.0  # seconds one capstone may train
+
+USAGE_ERROR = 2  # exit code: bad command line or unreadable input; nothing was graded
+# exit code: grading finished, but some checks failed through no fault of the student
+GRADER_ERROR = 3
