@@ -100,6 +100,8 @@ class Session:
         path = self.child.unit_path(unit_file(unit))
         try:
             reply = self._request(unit, {"op": "load", "unit": unit, "path": path})
+        except BudgetSpent:
+            raise
         except ChildError as exc:
             raise UnitLoadError(unit, exc) from None
         if not reply.get("ok"):
