@@ -8,6 +8,8 @@ derandomized ``dlmath`` profile) the same for every student and every run.
 import numpy as np
 from hypothesis import strategies as st
 
+from grader.feedback.expect import expect
+
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
 
 
@@ -48,3 +50,28 @@ def arrays_and_dim(draw, min_dims: int = 1, max_dims: int = 4, max_side: int = 5
 def upstream(shape, seed: int, dtype=np.float64) -> np.ndarray:
     """A random upstream gradient: never ones, never the gradient of a sum."""
     return np.random.default_rng(seed ^ 0x5EED).standard_normal(shape).astype(dtype)
+
+
+# Property checks (float32, inputs_unmodified) hold the values they ran on to torch too, so
+# that a stub of the right shapes and dtypes earns nothing there. float32 arithmetic is
+# compared with float32's precision.
+FLOAT32_TOLERANCE = {"rtol": 1e-4, "atol": 1e-5}
+
+
+def as_float64(*arrays):
+    """float32 inputs upcast for the float64 oracle (None and integer arrays unchanged)."""
+    return [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float32 else a
+            for a in arrays]
+
+
+def cache_untouched(mutated: list[str], name: str, position: int = 1) -> None:
+    """A backward left the arrays of its cache (argument ``position``) as they were.
+
+    In a network the cache holds the forward's own arguments and outputs (the
+    caller's input, the next layer's input); changing them in place changes
+    the caller's arrays, as torch forbids for the tensors it saves.
+    """
+    expect(str(position) not in mutated,
+           f"{name} changed the arrays its cache holds in place. In a network those are "
+           "the forward's own input and output, arrays the caller still holds (the next "
+           "layer's input, say): compute new arrays instead of writing into them.")

@@ -17,7 +17,16 @@ from grader.feedback.expect import (
 )
 from tests import oracle
 from tests.public.test_activations import TORCH
-from tests.strategies import arrays, arrays_and_dim, random_array, seeds, upstream
+from tests.strategies import (
+    FLOAT32_TOLERANCE,
+    arrays,
+    arrays_and_dim,
+    as_float64,
+    cache_untouched,
+    random_array,
+    seeds,
+    upstream,
+)
 
 ELEMENTWISE = ("relu", "sigmoid", "tanh")
 NORMALISING = ("softmax", "log_softmax")
@@ -157,6 +166,8 @@ def test_stable_for_large_inputs(submission, name):
     grad_x = backward(submission, name, grad, cache)
     expect_no_warnings(submission.activations.last.warnings, f"{name}_backward", context=context)
     expect_finite(grad_x, f"{name}_backward", shape=x.shape, context=context)
+    expected_grad = oracle.vjp(TORCH[name], [x], grad)[1][0]
+    expect_array(grad_x, expected_grad, f"{name}_backward", context=context)
 
 
 def right_for_small_inputs(submission, name) -> str:
@@ -171,20 +182,72 @@ def right_for_small_inputs(submission, name) -> str:
 ALL = ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax")
 
 
+def _reference(name, x, grad):
+    """torch's output and gradient for ``x`` (float32 is upcast: float64 is the oracle)."""
+    x64, grad64 = as_float64(x, grad)
+    out, (grad_x,) = oracle.vjp(TORCH[name], [x64], grad64)
+    return out.astype(x.dtype), grad_x.astype(x.dtype)
+
+
 @checked(ALL, "float32")
 def test_float32_stays_float32(submission, name):
     x = random_array((3, 5), 11, dtype=np.float32)
+    grad = upstream(x.shape, 12, dtype=np.float32)
+    expected_out, expected_grad = _reference(name, x, grad)
     out, cache = forward(submission, name, x)
     expect_dtype(out, np.float32, f"{name}_forward", context="for a float32 x")
-    grad_x = backward(submission, name, upstream(x.shape, 12, dtype=np.float32), cache)
+    expect_array(out, expected_out, f"{name}_forward", context="for a float32 x",
+                 **FLOAT32_TOLERANCE)
+    grad_x = backward(submission, name, grad, cache)
     expect_dtype(grad_x, np.float32, f"{name}_backward", context="for float32 inputs")
+    expect_array(grad_x, expected_grad, f"{name}_backward", context="for float32 inputs",
+                 **FLOAT32_TOLERANCE)
 
 
 @checked(ALL, "inputs_unmodified")
 def test_inputs_unmodified(submission, name):
-    x = random_array((4, 6), 21, zeros=True)
-    _, cache = forward(submission, name, x)
+    x = random_array((4, 6), 21)
+    grad = upstream(x.shape, 22)
+    expected_out, expected_grad = _reference(name, x, grad)
+    out, cache = forward(submission, name, x)
     expect_unmodified(submission.activations.last.mutated, f"{name}_forward", ("x",))
-    backward(submission, name, upstream(x.shape, 22), cache)
+    expect_array(out, expected_out, f"{name}_forward", context=shape_words(x))
+    grad_x = backward(submission, name, grad, cache)
     expect_unmodified(submission.activations.last.mutated, f"{name}_backward",
                       ("grad_output", None))
+    cache_untouched(submission.activations.last.mutated, f"{name}_backward")
+    expect_array(grad_x, expected_grad, f"{name}_backward", context=shape_words(x))
+
+
+# Two layers of one kind, as a network runs them: each call's cache is its own, and
+# arguments (a slope, a dim) belong to the call they were given to.
+LAYER_KWARGS = {
+    "relu": ({}, {}),
+    "leaky_relu": ({"negative_slope": 0.2}, {}),
+    "sigmoid": ({}, {}),
+    "tanh": ({}, {}),
+    "softmax": ({"dim": 0}, {}),
+    "log_softmax": ({}, {"dim": 0}),
+}
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+
+
+@checked(ALL, "{}_backward", "backward")
+@pytest.mark.parametrize("order", ORDERS, ids=["network_order", "same_order"])
+def test_two_layers_interleaved(submission, name, order):
+    kwargs = dict(zip("AB", LAYER_KWARGS[name], strict=True))
+    inputs = {"A": random_array((3, 5), 51, zeros=True), "B": random_array((3, 5), 52)}
+    grads = {layer: upstream(x.shape, 53 + i) for i, (layer, x) in enumerate(inputs.items())}
+    caches = {}
+    for layer, x in inputs.items():
+        _, caches[layer] = forward(submission, name, x, **kwargs[layer])
+    for layer in ORDERS[order]:
+        x = inputs[layer]
+        _, (expected,) = oracle.vjp(TORCH[name], [x], grads[layer], **kwargs[layer])
+        context = (f"for layer {layer} of two {name} layers run as {order} "
+                   f"({shape_words(x, **kwargs[layer])[4:]}): each cache is its own")
+        expect_array(backward(submission, name, grads[layer], caches[layer]), expected,
+                     f"{name}_backward", context=context)
