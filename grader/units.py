@@ -1,7 +1,7 @@
 """The graded units, in course order (see the exercise API contract)."""
 
 UNITS = ("activations", "losses", "linear", "optim", "conv", "rnn", "attention",
-         "transformer", "gated")
+         "normalization", "training", "transformer", "gated")
 
 
 def unit_file(unit: str) -> str:
