@@ -204,7 +204,7 @@ def _grader_error_section(errors: dict[str, list[tuple[str, str]]]) -> list[str]
 
 def histogram_figure(scores: list[float], top: float) -> Figure:
     """Students per score, with integer ticks on both axes (bins one or more points wide)."""
-    width = max(1, math.ceil((top + 1) / 25))
+    width = max(1, math.ceil((top + 1) / 50))
     edges = [-0.5 + width * i for i in range(math.ceil((top + 1) / width) + 1)]
     figure = Figure(figsize=(6, 3.5))
     axes = figure.add_subplot()

@@ -33,21 +33,35 @@ def confinement_of(report) -> dict | None:
 
 def confinement_summary(confinement: dict) -> tuple[str, list[str]]:
     """One plain line for the sandbox, e.g. ``Sandbox: full (allow-list file system, own
-    pid/net/user namespaces, limits: cpu=10)``, and its warnings (plain text)."""
-    parts = []
-    if confinement.get("filesystem"):
-        parts.append(f"{confinement['filesystem']} file system")
-    spaces = [name for name in ("pid", "net", "user") if confinement.get(name)]
+    pid/net/user namespaces, seccomp, limits)``, and its warnings (plain text).
+
+    Reads the engine's ``confinement`` object (``grader.run.sandbox.describe``): ``pid``
+    and ``net`` are booleans, ``user`` says in words whose uid the child ran as.
+    """
+    parts = [_file_system(confinement.get("filesystem"))] if confinement.get("filesystem") else []
+    spaces = [name for name in ("pid", "net") if confinement.get(name) is True]
+    if _own_user(confinement.get("user")):
+        spaces.append("user")
     if spaces:
-        parts.append(f"own {'/'.join(spaces)} namespaces")
-    limits = confinement.get("limits")
-    if isinstance(limits, dict) and limits:
-        parts.append("limits: " + ", ".join(f"{k}={v}" for k, v in sorted(limits.items())))
-    elif limits:
+        parts.append(f"own {'/'.join(spaces)} namespace{'s' if len(spaces) > 1 else ''}")
+    parts += [name for name in ("seccomp",) if confinement.get(name) is True]
+    if confinement.get("limits"):
         parts.append("limits")
     details = f" ({', '.join(parts)})" if parts else ""
     line = plain(f"Sandbox: {confinement.get('level', 'unknown')}{details}", 500)
     return line, [plain(str(w), 500) for w in confinement.get("warnings") or []]
+
+
+def _file_system(described) -> str:
+    text = str(described)
+    if text.startswith("allow-list"):
+        return "allow-list file system"
+    return text if "file system" in text else f"{text} file system"
+
+
+def _own_user(user) -> bool:
+    # True, or words like "its own user namespace (uid 1000 inside)"; not "the grader's own user".
+    return user is True or (isinstance(user, str) and "own" in user and "grader" not in user)
 
 
 def is_full(confinement: dict) -> bool:

@@ -8,9 +8,11 @@ would render as anything but the literal text, and no unbounded length.
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from rich.markup import escape as _rich_markup_escape
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
+
 
 LIMIT = 2000
 """The longest message shown in full; the rest is cut, visibly."""
@@ -109,12 +111,16 @@ def markdown_cell(text: str, limit: int = LIMIT) -> str:
 
 def rich_escape(text: str, limit: int = LIMIT) -> str:
     """``plain(text)`` with rich's markup escaped: ``[bold red]`` prints as typed."""
-    return _rich_markup_escape(plain(text, limit))
+    from rich.markup import escape  # rich only where a terminal is: plain() needs nothing
+
+    return escape(plain(text, limit))
 
 
-def rich_text(markup: str) -> Text:
+def rich_text(markup: str) -> "Text":
     """Our own rich markup (with student text inside passed through ``rich_escape``) as a
     Text with emoji codes off, so that a student's ``:white_check_mark:`` stays words."""
+    from rich.text import Text
+
     return Text.from_markup(markup, emoji=False)
 
 

@@ -51,5 +51,6 @@ def test_run_autograder_writes_gradescope_results(autograder, tmp_path):
     relu = tests["activations/relu_backward"]
     assert relu["score"] == 0 and relu["status"] == "failed" and "torch" in relu["output"]
     assert relu["visibility"] == "after_published"
+    assert results["test_output_format"] == relu["output_format"] == "text"  # never HTML
     assert results["score"] == sum(t["score"] for t in results["tests"])
     assert "activations.py, losses.py" in results["output"]

@@ -266,8 +266,12 @@ def test_grader_errors_are_counted_loudly_and_never_as_student_failures(tmp_path
 
 # the sandbox line
 
-FULL = {"level": "full", "filesystem": "allow-list", "pid": True, "net": True, "user": "nobody",
-        "limits": {"cpu_seconds": 10}, "warnings": []}
+# The shape of grader.run.sandbox.describe's object.
+FULL = {"level": "full", "sandbox": "bubblewrap 0.9.0",
+        "filesystem": "allow-list (interpreter, standard library, numpy, the runner, this "
+                      "submission read-only; private /tmp)",
+        "pid": True, "net": True, "user": "its own user namespace (uid 1000 inside)",
+        "no_new_privs": True, "seccomp": True, "limits": {"cpu_seconds": 600}, "warnings": []}
 
 
 def _confined(confinement: dict) -> dict:
@@ -280,21 +284,22 @@ def test_terminal_and_feedback_show_the_sandbox_in_one_line():
     report = _report("")
     report.confinement = FULL
     out = re.sub(r"\x1b\[[0-9;]*m", "", _terminal(report))
-    line = ("Sandbox: full (allow-list file system, own pid/net/user namespaces, "
-            "limits: cpu_seconds=10)")
+    line = "Sandbox: full (allow-list file system, own pid/net/user namespaces, seccomp, limits)"
     assert line in out and "WARNING" not in out
     assert markdown_escape(line) in feedback_markdown("ann", report)
 
 
 def test_a_partial_sandbox_is_a_loud_warning(tmp_path):
     report = _report("")
-    report.confinement = {**FULL, "level": "partial", "net": False,
+    report.confinement = {**FULL, "level": "limits-only", "net": False,
+                          "filesystem": "the host's file system", "user": "the grader's own user",
                           "warnings": ["no network namespace: \x1b[2Junshare failed"]}
     out = re.sub(r"\x1b\[[0-9;]*m", "", _terminal(report))
-    assert "WARNING: the submission was not fully sandboxed. Sandbox: partial" in out
+    assert ("WARNING: the submission was not fully sandboxed. Sandbox: limits-only (the host's "
+            "file system, own pid namespace, seccomp, limits)") in out
     assert "sandbox warning: no network namespace: unshare failed" in out
     class_out = io.StringIO()
     print_class({"ann": _confined(report.confinement), "bob": _confined(FULL)}, tmp_path,
                 Console(file=class_out, width=200))
-    assert "WARNING: 1 submission not fully sandboxed: ann: Sandbox: partial" in \
+    assert "WARNING: 1 submission not fully sandboxed: ann: Sandbox: limits-only" in \
         class_out.getvalue()
