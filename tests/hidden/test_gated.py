@@ -34,12 +34,12 @@ from tests.public.test_gated import (
     torch_gru_cell,
     torch_lstm_cell,
 )
-from tests.strategies import seeds, upstream
+from tests.strategies import FLOAT32_TOLERANCE, cache_untouched, seeds, upstream
 
 sides = st.integers(1, 5)
 lengths = st.integers(1, 6)  # T = 1 (no recurrence) as often as any
 batches = st.integers(1, 4)
-FLOAT32 = {"rtol": 1e-4, "atol": 1e-5}  # float32 arithmetic, held to torch's float64 values
+FLOAT32 = FLOAT32_TOLERANCE  # float32 arithmetic, held to torch's float64 values
 
 LSTM_CELL_GRADS, LSTM_GRADS = grad_names(LSTM_CELL_ARGS), grad_names(LSTM_ARGS)
 GRU_CELL_GRADS, GRU_GRADS = grad_names(GRU_CELL_ARGS), grad_names(GRU_ARGS)
@@ -474,9 +474,13 @@ def expect_none(value, fn, grad_name, arg_name):
            f"of an argument that was None is None.")
 
 
-def compare_with_explicit(submission, fn_name, forward, backward, full, nones, upstreams,
-                          none_upstreams, arg_names, result_names, context):
-    """Run with Nones and with the explicit zeros; every result must agree."""
+def compare_with_explicit(submission, fn_name, forward, backward, reference, full, nones,
+                          upstreams, none_upstreams, arg_names, result_names, context):
+    """Run with Nones and with the explicit zeros; every result must agree.
+
+    The explicit run is held to torch first, so that agreeing with a wrong (or
+    all-zero) explicit result earns nothing.
+    """
     explicit, given_ = list(full), list(full)
     for index in nones:
         explicit[index] = np.zeros_like(full[index])
@@ -485,6 +489,14 @@ def compare_with_explicit(submission, fn_name, forward, backward, full, nones, u
     given_up = [None if i in none_upstreams else u for i, u in enumerate(upstreams)]
     want_result, want_cache = forward(submission, explicit)
     want_grads = backward(submission, *explicit_up, want_cache)
+    torch_result, torch_grads = reference(explicit, *explicit_up)
+    torch_result = torch_result if isinstance(torch_result, tuple) else (torch_result,)
+    explicit_words = f"{context.split(', with')[0]}, with zeros given for those arguments"
+    for got, want, name in zip(want_result if isinstance(want_result, tuple) else (want_result,),
+                               torch_result, result_names, strict=True):
+        expect_array(got, want, f"{fn_name}_forward ({name})", context=explicit_words)
+    for got, want, arg_name in zip(want_grads, torch_grads, arg_names, strict=True):
+        expect_array(got, want, f"{fn_name}_backward (grad_{arg_name})", context=explicit_words)
     result, cache = forward(submission, given_)
     results = result if isinstance(result, tuple) else (result,)
     wants = want_result if isinstance(want_result, tuple) else (want_result,)
@@ -513,7 +525,8 @@ def test_lstm_cell_none_arguments(submission, names):
     full = cell_inputs("lstm", N, In, H, 50)
     nones = [LSTM_CELL_ARGS.index(n) for n in names if n in LSTM_CELL_ARGS]
     none_up = [1] if "grad_c_next" in names else []
-    compare_with_explicit(submission, "lstm_cell", lstm_cell_forward, lstm_cell_backward, full,
+    compare_with_explicit(submission, "lstm_cell", lstm_cell_forward, lstm_cell_backward,
+                          lstm_cell_reference, full,
                           nones, [upstream((N, H), 51), upstream((N, H), 52)], none_up,
                           LSTM_CELL_ARGS, ("h_next", "c_next"),
                           none_words(names, cell_words(N, In, H)))
@@ -532,7 +545,8 @@ def test_lstm_none_arguments(submission, names):
     nones = [LSTM_ARGS.index(n) for n in names if n in LSTM_ARGS]
     none_up = [i for i, n in ((1, "grad_h_n"), (2, "grad_c_n")) if n in names]
     upstreams = [upstream((N, T, H), 61), upstream((N, H), 62), upstream((N, H), 63)]
-    compare_with_explicit(submission, "lstm", lstm_forward, lstm_backward, full, nones,
+    compare_with_explicit(submission, "lstm", lstm_forward, lstm_backward, lstm_reference,
+                          full, nones,
                           upstreams, none_up, LSTM_ARGS, ("output", "h_n", "c_n"),
                           none_words(names, seq_words(N, T, In, H)))
 
@@ -548,7 +562,8 @@ def test_gru_cell_none_arguments(submission, names):
     N, In, H = 3, 2, 4
     full = cell_inputs("gru", N, In, H, 55)
     nones = [GRU_CELL_ARGS.index(n) for n in names]
-    compare_with_explicit(submission, "gru_cell", gru_cell_forward, gru_cell_backward, full,
+    compare_with_explicit(submission, "gru_cell", gru_cell_forward, gru_cell_backward,
+                          gru_cell_reference, full,
                           nones, [upstream((N, H), 56)], [], GRU_CELL_ARGS, ("h_next",),
                           none_words(names, cell_words(N, In, H)))
 
@@ -561,7 +576,8 @@ def test_gru_none_arguments(submission, names):
     nones = [GRU_ARGS.index(n) for n in names if n in GRU_ARGS]
     none_up = [1] if "grad_h_n" in names else []
     upstreams = [upstream((N, T, H), 66), upstream((N, H), 67)]
-    compare_with_explicit(submission, "gru", gru_forward, gru_backward, full, nones, upstreams,
+    compare_with_explicit(submission, "gru", gru_forward, gru_backward, gru_reference, full,
+                          nones, upstreams,
                           none_up, GRU_ARGS, ("output", "h_n"),
                           none_words(names, seq_words(N, T, In, H)))
 
@@ -621,7 +637,7 @@ def run_everything(submission, dtype, seed):
                  lstm_cell_reference(as64(inputs), *as64(ups))[0], ("h_next", "c_next")))
     grads = lstm_cell_backward(submission, *ups, cache)
     runs.append(("lstm_cell_backward", grads, submission.gated.last.mutated,
-                 ("grad_h_next", "grad_c_next", "cache"),
+                 ("grad_h_next", "grad_c_next", None),
                  lstm_cell_reference(as64(inputs), *as64(ups))[1], LSTM_CELL_GRADS))
 
     inputs = seq_inputs("lstm", N, T, In, H, seed, dtype)
@@ -633,7 +649,7 @@ def run_everything(submission, dtype, seed):
                  ("output", "h_n", "c_n")))
     grads = lstm_backward(submission, *ups, cache)
     runs.append(("lstm_backward", grads, submission.gated.last.mutated,
-                 ("grad_output", "grad_h_n", "grad_c_n", "cache"), want_grads, LSTM_GRADS))
+                 ("grad_output", "grad_h_n", "grad_c_n", None), want_grads, LSTM_GRADS))
 
     inputs = cell_inputs("gru", N, In, H, seed, dtype)
     up = upstream((N, H), seed + 6, dtype)
@@ -643,7 +659,7 @@ def run_everything(submission, dtype, seed):
                  (want,), ("h_next",)))
     grads = gru_cell_backward(submission, up, cache)
     runs.append(("gru_cell_backward", grads, submission.gated.last.mutated,
-                 ("grad_h_next", "cache"), want_grads, GRU_CELL_GRADS))
+                 ("grad_h_next", None), want_grads, GRU_CELL_GRADS))
 
     inputs = seq_inputs("gru", N, T, In, H, seed, dtype)
     ups = upstream((N, T, H), seed + 7, dtype), upstream((N, H), seed + 8, dtype)
@@ -653,7 +669,7 @@ def run_everything(submission, dtype, seed):
                  ("output", "h_n")))
     grads = gru_backward(submission, *ups, cache)
     runs.append(("gru_backward", grads, submission.gated.last.mutated,
-                 ("grad_output", "grad_h_n", "cache"), want_grads, GRU_GRADS))
+                 ("grad_output", "grad_h_n", None), want_grads, GRU_GRADS))
     return runs
 
 
@@ -692,5 +708,7 @@ def test_inputs_unmodified(submission):
     for fn, results, mutated, arg_names, wants, names in run_everything(submission, np.float64,
                                                                        120):
         expect_unmodified(mutated, fn, arg_names)
+        if fn.endswith("_backward"):  # the cache is the last argument
+            cache_untouched(mutated, fn, position=len(arg_names) - 1)
         for got, want, name in zip(results, wants, names, strict=True):
             expect_array(got, want, f"{fn} ({name})", context="for float64 inputs")
