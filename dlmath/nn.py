@@ -520,3 +520,147 @@ class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits ``input (N, C)`` against integer classes ``target (N,)``."""
 
     _name = "cross_entropy"
+
+
+class Embedding(Module):
+    """A lookup table of ``num_embeddings`` vectors of ``embedding_dim``. Unit: ``transformer``.
+
+    ``forward(input) -> out``: ``input`` an integer array of any shape ``(*)``,
+    ``out (*, embedding_dim)``. ``backward(grad_output) -> None`` (integer
+    indices have no gradient); the table's gradient goes into ``weight.grad``.
+    ``weight (num_embeddings, embedding_dim)`` starts as N(0, 1), torch's
+    default, with the ``padding_idx`` row (if any) zero.
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, *, rng=None,
+                 dtype=np.float64):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
+        rng = _default_rng if rng is None else rng
+        weight = rng.standard_normal((num_embeddings, embedding_dim)).astype(dtype)
+        if padding_idx is not None:
+            weight[padding_idx] = 0
+        self.weight = Parameter(weight)
+
+    def forward(self, input):  # noqa: A002 (torch's argument name)
+        out, self._cache = units.function("transformer", "embedding_forward")(
+            input, self.weight.data, padding_idx=self.padding_idx)
+        return out
+
+    def backward(self, grad_output):
+        self.weight.accumulate(
+            units.function("transformer", "embedding_backward")(grad_output, self._saved()))
+
+    def extra_repr(self):
+        pad = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
+        return f"{self.num_embeddings}, {self.embedding_dim}{pad}"
+
+
+class GELU(Module):
+    """Gaussian error linear unit, elementwise: ``x (*)`` -> ``(*)``. Unit: ``transformer``."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x):
+        out, self._cache = units.function("transformer", "gelu_forward")(
+            x, approximate=self.approximate)
+        return out
+
+    def backward(self, grad_output):
+        return units.function("transformer", "gelu_backward")(grad_output, self._saved())
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class _Gated(Module):
+    """One-layer LSTM or GRU with torch's parameter names (``_l0``). Unit: ``gated``."""
+
+    _gates = 0
+    _kind = ""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 *, rng=None, dtype=np.float64):
+        super().__init__()
+        if num_layers != 1:
+            raise NotImplementedError(f"dlmath.nn.{type(self).__name__} has one layer")
+        self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        rows, bound = self._gates * hidden_size, 1 / math.sqrt(hidden_size)
+        self.weight_ih_l0 = Parameter(_uniform(rng, bound, (rows, input_size), dtype))
+        self.weight_hh_l0 = Parameter(_uniform(rng, bound, (rows, hidden_size), dtype))
+        self.bias_ih_l0 = Parameter(_uniform(rng, bound, (rows,), dtype)) if bias else None
+        self.bias_hh_l0 = Parameter(_uniform(rng, bound, (rows,), dtype)) if bias else None
+
+    def _params(self):
+        return (self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0)
+
+    def _weights(self):
+        return [None if p is None else p.data for p in self._params()]
+
+    def _batch_first(self, array):
+        if array.ndim != 3:
+            raise ValueError(f"{type(self).__name__} expects a batched 3-D input, "
+                             f"got shape {array.shape}")
+        return array if self.batch_first else array.swapaxes(0, 1)
+
+    def _unbatch_first(self, array):
+        return array if self.batch_first else array.swapaxes(0, 1)
+
+    def extra_repr(self):
+        return f"{self.input_size}, {self.hidden_size}, batch_first={self.batch_first}"
+
+
+class LSTM(_Gated):
+    """One-layer LSTM (gates i, f, g, o), torch's parameters. Unit: ``gated``.
+
+    ``forward(input, hx=None) -> (output, (h_n, c_n))`` with ``input (N, L, I)``
+    if ``batch_first`` else ``(L, N, I)``, ``hx`` ``None`` or the pair
+    ``(h_0, c_0)`` each ``(1, N, H)``, and ``h_n``, ``c_n`` ``(1, N, H)``.
+    ``backward(grad_output, grad_h_n=None, grad_c_n=None) -> (grad_input, grad_hx)``;
+    ``grad_hx`` is ``None`` when ``hx`` was ``None``, else ``(grad_h_0, grad_c_0)``.
+    ``weight_ih_l0 (4H, I)``, ``weight_hh_l0 (4H, H)`` and the biases ``(4H,)``
+    start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
+    """
+
+    _gates, _kind = 4, "lstm"
+
+    def forward(self, input, hx=None):  # noqa: A002 (torch's argument name)
+        h0, c0 = (None, None) if hx is None else (hx[0][0], hx[1][0])
+        (output, h_n, c_n), self._cache = units.function("gated", "lstm_forward")(
+            self._batch_first(input), h0, c0, *self._weights())
+        return self._unbatch_first(output), (h_n[None], c_n[None])
+
+    def backward(self, grad_output, grad_h_n=None, grad_c_n=None):
+        grad_x, grad_h0, grad_c0, *grads = units.function("gated", "lstm_backward")(
+            self._batch_first(grad_output), None if grad_h_n is None else grad_h_n[0],
+            None if grad_c_n is None else grad_c_n[0], self._saved())
+        _accumulate(self._params(), grads)
+        grad_hx = None if grad_h0 is None else (grad_h0[None], grad_c0[None])
+        return self._unbatch_first(grad_x), grad_hx
+
+
+class GRU(_Gated):
+    """One-layer GRU (gates r, z, n), torch's parameters. Unit: ``gated``.
+
+    ``forward(input, hx=None) -> (output, h_n)`` and
+    ``backward(grad_output, grad_h_n=None) -> (grad_input, grad_hx)``, shaped
+    as for :class:`RNN`. ``weight_ih_l0 (3H, I)``, ``weight_hh_l0 (3H, H)``
+    and the biases ``(3H,)`` start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
+    """
+
+    _gates, _kind = 3, "gru"
+
+    def forward(self, input, hx=None):  # noqa: A002 (torch's argument name)
+        (output, h_n), self._cache = units.function("gated", "gru_forward")(
+            self._batch_first(input), None if hx is None else hx[0], *self._weights())
+        return self._unbatch_first(output), h_n[None]
+
+    def backward(self, grad_output, grad_h_n=None):
+        grad_x, grad_h0, *grads = units.function("gated", "gru_backward")(
+            self._batch_first(grad_output), None if grad_h_n is None else grad_h_n[0],
+            self._saved())
+        _accumulate(self._params(), grads)
+        return self._unbatch_first(grad_x), (None if grad_h0 is None else grad_h0[None])
