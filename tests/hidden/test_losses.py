@@ -16,7 +16,7 @@ from grader.feedback.expect import (
     expect_unmodified,
 )
 from tests import oracle
-from tests.strategies import seeds, shapes
+from tests.strategies import FLOAT32_TOLERANCE, as_float64, cache_untouched, seeds, shapes
 
 reductions = st.sampled_from(["mean", "sum"])
 grad_scales = st.sampled_from([1.0, 0.37, -2.5])  # the upstream gradient of the loss
@@ -104,11 +104,7 @@ def test_backward(submission, name, data, seed, reduction, scale):
 
 
 def _forward_and_backward(submission, name, inputs, context):
-    """Both passes on ``inputs`` with no warnings: torch's loss, a finite gradient.
-
-    The gradient's values are the backward check's business; here it must
-    only survive the extreme inputs.
-    """
+    """Both passes on ``inputs`` with no warnings: torch's loss and gradient, finite."""
     torch_fn = LOSSES[name][0]
     expected_loss, (expected_grad, _) = oracle.vjp(torch_fn, list(inputs), np.array(0.75))
     loss, cache = forward(submission, name, inputs)
@@ -117,6 +113,7 @@ def _forward_and_backward(submission, name, inputs, context):
     grad = backward(submission, name, 0.75, cache)
     expect_no_warnings(submission.losses.last.warnings, f"{name}_backward", context=context)
     expect_finite(grad, f"{name}_backward", shape=expected_grad.shape, context=context)
+    expect_array(grad, expected_grad, f"{name}_backward", context=context)
 
 
 @pytest.mark.check("losses/binary_cross_entropy_edges", fn="binary_cross_entropy_forward")
@@ -144,17 +141,63 @@ def test_cross_entropy_large(submission):
                           "for logits as large as 1e4 in magnitude")
 
 
+def _reference(name, inputs, grad_output):
+    """torch's loss and gradient for ``inputs`` (float32 is upcast: float64 is the oracle)."""
+    loss, (grad, _) = oracle.vjp(LOSSES[name][0], as_float64(*inputs), np.array(grad_output))
+    return float(loss), grad.astype(inputs[0].dtype)
+
+
 @checked(LOSSES, "float32")
 def test_float32(submission, name):
     _, make, _ = LOSSES[name]
-    _, cache = forward(submission, name, make((4, 3), 31, dtype=np.float32))
+    inputs = make((4, 3), 31, dtype=np.float32)
+    expected_loss, expected_grad = _reference(name, inputs, 1.5)
+    loss, cache = forward(submission, name, inputs)
+    expect_scalar(loss, expected_loss, f"{name}_forward", context="for float32 inputs",
+                  **FLOAT32_TOLERANCE)
     grad = backward(submission, name, 1.5, cache)
     expect_dtype(grad, np.float32, f"{name}_backward", context="for float32 inputs")
+    expect_array(grad, expected_grad, f"{name}_backward", context="for float32 inputs",
+                 **FLOAT32_TOLERANCE)
 
 
 @checked(LOSSES, "inputs_unmodified")
 def test_inputs_unmodified(submission, name):
     _, make, _ = LOSSES[name]
-    _, cache = forward(submission, name, make((5, 4), 41))
+    inputs = make((5, 4), 41)
+    expected_loss, expected_grad = _reference(name, inputs, 0.5)
+    loss, cache = forward(submission, name, inputs)
     expect_unmodified(submission.losses.last.mutated, f"{name}_forward", ("input", "target"))
-    backward(submission, name, 0.5, cache)
+    expect_scalar(loss, expected_loss, f"{name}_forward", context=words(inputs, "mean"))
+    grad = backward(submission, name, 0.5, cache)
+    cache_untouched(submission.losses.last.mutated, f"{name}_backward")
+    expect_array(grad, expected_grad, f"{name}_backward", context=words(inputs, "mean"))
+
+
+# Two losses of one kind in one training step (two heads, say): each cache is its own, and
+# each call's reduction belongs to it.
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+
+
+@checked(LOSSES, "{}_backward", "backward")
+@pytest.mark.parametrize("order", ORDERS, ids=["network_order", "same_order"])
+def test_two_losses_interleaved(submission, name, order):
+    torch_fn, make, _ = LOSSES[name]
+    inputs = {"A": make((4, 3), 61), "B": make((4, 3), 62)}
+    reductions = {"A": "sum", "B": "mean"}
+    scales = {"A": 0.37, "B": -2.5}
+    caches = {}
+    for layer, args in inputs.items():
+        _, caches[layer] = forward(submission, name, args,
+                                   **_reduction_kwargs(reductions[layer]))
+    for layer in ORDERS[order]:
+        args = inputs[layer]
+        _, (expected, _) = oracle.vjp(torch_fn, list(args), np.array(scales[layer]),
+                                      reduction=reductions[layer])
+        context = (f"for loss {layer} of two {name} losses run as {order} "
+                   f"({words(args, reductions[layer])[4:]}): each cache is its own")
+        expect_array(backward(submission, name, scales[layer], caches[layer]), expected,
+                     f"{name}_backward", context=context)
