@@ -62,9 +62,11 @@ def pass_rates(reports: dict[str, dict]) -> list[Rate]:
     passed: Counter = Counter()
     errors: Counter = Counter()
     for report in reports.values():
-        for check in _checks(report):
-            passed[check["id"]] += check["status"] == PASSED
-            errors[check["id"]] += check["status"] == GRADER_ERROR
+        for unit in report["units"]:
+            submitted = unit["status"] != MISSING
+            for check in unit["checks"]:
+                passed[check["id"]] += submitted and check["status"] == PASSED
+                errors[check["id"]] += check["status"] == GRADER_ERROR
     rows = [Rate(c, passed[c], len(reports) - errors[c], errors[c]) for c in checks]
     return sorted(rows, key=lambda r: (r.percent is None, r.percent or 0.0, r.check))
 

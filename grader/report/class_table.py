@@ -46,8 +46,8 @@ def print_grader_errors(reports: dict[str, dict], console: Console) -> None:
     students = sorted({student for found in errors.values() for student, _ in found})
     console.print(rich_text(
         f"[bold red]WARNING: {plural(total, 'check')} could not be graded because of a grader "
-        "error: these are not the students' fault.[/] They count in no pass rate; fix the "
-        f"grader and regrade: {rich_escape(', '.join(students))}"))
+        "error: these are not the students' fault.[/] Their units are marked ! above; they "
+        f"count in no pass rate. Fix the grader and regrade: {rich_escape(', '.join(students))}"))
 
 
 def print_weak_sandboxes(reports: dict[str, dict], console: Console) -> None:
