@@ -17,7 +17,14 @@ from grader.feedback.expect import (
 )
 from tests import oracle
 from tests.public.test_linear import least_squares_reference, linear_case, regression_data
-from tests.strategies import seeds, shapes, upstream
+from tests.strategies import (
+    FLOAT32_TOLERANCE,
+    as_float64,
+    cache_untouched,
+    seeds,
+    shapes,
+    upstream,
+)
 
 sides = st.integers(1, 5)
 GRAD_NAMES = ("grad_x", "grad_weight", "grad_bias")
@@ -78,9 +85,8 @@ def test_linear_backward(submission, n, in_features, out_features, bias, seed):
 
 # --- any number of leading axes -----------------------------------------------------------
 # Every leading axis is a batch axis, so the results for x (*, in) must be those for x
-# reshaped to (prod(*), in). Held to the submission's own 2-D results (linear_forward and
-# linear_backward check those against torch), so that a mistake in the formula itself costs
-# those checks and not this one.
+# reshaped to (prod(*), in): held to the submission's own 2-D results first (the clearest
+# feedback), then to torch's (so that a stub that is consistently wrong earns nothing here).
 
 
 def _batched(flat, lead, fn, what, context):
@@ -113,6 +119,8 @@ def test_linear_leading_dims(submission, lead, in_features, out_features, bias, 
     out, cache = forward(submission, x, weight, b)
     expect_array(out, _batched(flat_out, lead, "linear_forward", "out", context),
                  "linear_forward", context=context)
+    expected_out, expected_grads = oracle.vjp(F.linear, [x, weight, b], grad)
+    expect_array(out, expected_out, "linear_forward", context=words(x, weight, b))
     grads = backward(submission, grad, cache)
     expected = (_batched(flat_grads[0], lead, "linear_backward", "grad_x", context),
                 *flat_grads[1:])
@@ -123,6 +131,7 @@ def test_linear_leading_dims(submission, lead, in_features, out_features, bias, 
                    f"{type(want).__name__} for x reshaped to 2-D.")
         else:
             expect_array(got, np.asarray(want), f"linear_backward ({name})", context=context)
+    expect_grads(grads, expected_grads, words(x, weight, b))
 
 
 # --- least_squares ------------------------------------------------------------------------
@@ -207,44 +216,113 @@ def test_least_squares_rank_deficient(submission, kind, d, k, seed):
 # --- dtypes and inputs --------------------------------------------------------------------
 
 
+def _linear_reference(x, weight, b, grad):
+    """torch's output and gradients (float32 is upcast: float64 is the oracle)."""
+    out, grads = oracle.vjp(F.linear, as_float64(x, weight, b), *as_float64(grad))
+    return out.astype(x.dtype), [None if g is None else g.astype(x.dtype) for g in grads]
+
+
 @check("float32", "linear_forward")
 @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no_bias"])
 def test_linear_float32(submission, bias):
     x, weight, b = linear_case((3, 4), 5, 11, bias)
     x, weight = x.astype(np.float32), weight.astype(np.float32)
     b = None if b is None else b.astype(np.float32)
+    grad = upstream((3, 5), 12, dtype=np.float32)
+    expected_out, expected_grads = _linear_reference(x, weight, b, grad)
     out, cache = forward(submission, x, weight, b)
     expect_dtype(out, np.float32, "linear_forward", context="for float32 inputs")
-    grads = backward(submission, upstream(out.shape, 12, dtype=np.float32), cache)
-    for name, got in zip(GRAD_NAMES, grads, strict=True):
-        if name != "grad_bias" or bias:
+    expect_array(out, expected_out, "linear_forward", context="for float32 inputs",
+                 **FLOAT32_TOLERANCE)
+    grads = backward(submission, grad, cache)
+    for name, got, want in zip(GRAD_NAMES, grads, expected_grads, strict=True):
+        if want is not None:
             expect_dtype(got, np.float32, f"linear_backward ({name})",
                          context="for float32 inputs")
+            expect_array(got, want, f"linear_backward ({name})",
+                         context="for float32 inputs", **FLOAT32_TOLERANCE)
 
 
 @check("float32", "least_squares")
 def test_least_squares_float32(submission):
     X, y = regression_data(12, 3, 2, 13)
+    ref_weight, ref_bias = least_squares_reference(X, y)
     weight, bias = expect_pair(
         submission.linear.least_squares(X.astype(np.float32), y.astype(np.float32)),
         "least_squares")
     expect_dtype(weight, np.float32, "least_squares (weight)", context="for float32 X and y")
     expect_dtype(bias, np.float32, "least_squares (bias)", context="for float32 X and y")
+    # float32 data: the fit is that of the float64 data to float32's precision
+    expect_array(weight, ref_weight.astype(np.float32), "least_squares (weight)",
+                 context="for float32 X and y", rtol=1e-3, atol=1e-4)
+    expect_array(bias, ref_bias.astype(np.float32), "least_squares (bias)",
+                 context="for float32 X and y", rtol=1e-3, atol=1e-4)
+
+
+# The inputs_unmodified checks hold the values of their plain case to torch (so that a stub
+# earns nothing); the variants that other checks own (leading axes, a 1-D target) are
+# watched for in-place changes only, so that a mistake there costs its own check alone.
 
 
 @check("inputs_unmodified", "linear_forward")
 @pytest.mark.parametrize("bias", [True, False], ids=["bias", "no_bias"])
 def test_linear_inputs_unmodified(submission, bias):
     x, weight, b = linear_case((6, 4), 5, 21, bias)
+    grad = upstream((6, 5), 22)
+    expected_out, expected_grads = oracle.vjp(F.linear, [x, weight, b], grad)
     out, cache = forward(submission, x, weight, b)
     expect_unmodified(submission.linear.last.mutated, "linear_forward", ("x", "weight", "bias"))
-    backward(submission, upstream(np.shape(out), 22), cache)
+    expect_array(out, expected_out, "linear_forward", context=words(x, weight, b))
+    grads = backward(submission, grad, cache)
     expect_unmodified(submission.linear.last.mutated, "linear_backward", ("grad_output", None))
+    cache_untouched(submission.linear.last.mutated, "linear_backward")
+    expect_grads(grads, expected_grads, words(x, weight, b))
+    # leading axes: flattening x or grad_output must not reshape the caller's arrays
+    x, weight, b = linear_case((2, 3, 4), 5, 23, bias)
+    _, cache = forward(submission, x, weight, b)
+    expect_unmodified(submission.linear.last.mutated, "linear_forward", ("x", "weight", "bias"))
+    backward(submission, upstream((2, 3, 5), 24), cache)
+    expect_unmodified(submission.linear.last.mutated, "linear_backward", ("grad_output", None))
+    cache_untouched(submission.linear.last.mutated, "linear_backward")
 
 
 @check("inputs_unmodified", "least_squares")
 @pytest.mark.parametrize("k", [None, 2], ids=["y_1d", "y_2d"])
 def test_least_squares_inputs_unmodified(submission, k):
     X, y = regression_data(10, 3, k, 23)
-    submission.linear.least_squares(X, y)
+    fit = submission.linear.least_squares(X, y)
     expect_unmodified(submission.linear.last.mutated, "least_squares", ("X", "y"))
+    if k is not None:
+        ref_weight, ref_bias = least_squares_reference(X, y)
+        weight, bias = expect_pair(fit, "least_squares")
+        context = f"for y of shape {y.shape}"
+        expect_array(weight, ref_weight, "least_squares (weight)", context=context)
+        expect_array(bias, ref_bias, "least_squares (bias)", context=context)
+
+
+# --- two layers, as a network runs them ---------------------------------------------------
+# x -> layer A (with a bias) -> layer B (without), both 4 -> 4 so that their arrays have the
+# same shapes: each cache is its own whatever the order of the calls.
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+
+
+@check("linear_backward", "linear_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=["network_order", "same_order"])
+def test_two_layers(submission, order):
+    x, weight_a, bias_a = linear_case((6, 4), 4, 31, bias=True)
+    _, weight_b, _ = linear_case((6, 4), 4, 34, bias=False)
+    hidden = oracle.value(F.linear, x, weight_a, bias_a)
+    grad_out = upstream((6, 4), 35)
+    _, grads_b = oracle.vjp(F.linear, [hidden, weight_b, None], grad_out)
+    _, grads_a = oracle.vjp(F.linear, [x, weight_a, bias_a], grads_b[0])
+    layers = {"A": ((x, weight_a, bias_a), grads_b[0], grads_a),
+              "B": ((hidden, weight_b, None), grad_out, grads_b)}
+    caches = {name: forward(submission, *args)[1] for name, (args, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        args, grad, expected = layers[name]
+        context = (f"for layer {name} of the network x -> A (bias) -> B (no bias), run as "
+                   f"{order} ({words(*args)[4:]}): each cache is its own")
+        expect_grads(backward(submission, grad, caches[name]), expected, context)
