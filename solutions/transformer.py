@@ -115,7 +115,7 @@ def gelu_forward(x: np.ndarray, approximate: str = "none") -> tuple[np.ndarray, 
     (``approximate='none'``), or its tanh approximation
     (``approximate='tanh'``):
 
-        ``gelu(x) ~ 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3)))``
+        ``gelu(x) ~ 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x * x * x)))``
 
     NumPy has no ``erf``: the standard library's ``math.erf`` is exact,
     applied elementwise (``np.vectorize(math.erf)``, say).
@@ -133,7 +133,7 @@ def gelu_forward(x: np.ndarray, approximate: str = "none") -> tuple[np.ndarray, 
     """
     ### BEGIN SOLUTION
     if approximate == "tanh":
-        t = np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))  # tanh itself never overflows
+        t = np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x))  # never overflows
         out = 0.5 * x * (1 + t)
         return out, (x, approximate, t)
     if approximate != "none":
