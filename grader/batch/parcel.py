@@ -87,15 +87,26 @@ def _inside(folder: Path, relative: str) -> Path:
 
 def _pack_folder(folder: Path, part: str, parcel: zipfile.ZipFile, manifest: dict) -> None:
     try:
-        root = folder.resolve()
-        for unit in UNITS:
-            candidate = folder / unit_file(unit)
-            if candidate.is_symlink():
-                _pack_link(candidate, root, part, parcel, manifest)
-            elif candidate.exists():
-                _pack_entry(candidate, f"{part}/{candidate.name}", parcel, manifest)
+        if not _pack_units(folder, part, parcel, manifest):
+            inside = [e for e in folder.iterdir() if not e.name.startswith((".", "__MACOSX"))]
+            if len(inside) == 1 and inside[0].is_dir() and not inside[0].is_symlink():
+                _pack_units(inside[0], f"{part}/{inside[0].name}", parcel, manifest)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
         raise Unreadable(f"{part} could not be read: {_why(exc)}.") from exc
+
+
+def _pack_units(folder: Path, part: str, parcel: zipfile.ZipFile, manifest: dict) -> bool:
+    """The unit files at the top of ``folder``; whether there were any (the loader looks
+    one folder deeper when there are none and the folder holds only one folder)."""
+    root, found = folder.resolve(), False
+    for unit in UNITS:
+        candidate = folder / unit_file(unit)
+        if candidate.is_symlink():
+            _pack_link(candidate, root, part, parcel, manifest)
+        elif candidate.exists():
+            _pack_entry(candidate, f"{part}/{candidate.name}", parcel, manifest)
+        found = found or candidate.exists()
+    return found
 
 
 def _pack_link(link: Path, root: Path, part: str, parcel: zipfile.ZipFile,

@@ -3,9 +3,9 @@
 The same functions serve the local process pool and Dask workers. Whatever
 goes wrong with one submission (it cannot be unpacked or loaded, the engine
 raises on it) becomes a report whose units are all ``error`` with a one-line
-reason, written like every other report. Only a failure of the checks
-themselves (``SuiteError``: a broken installation, not the student) stops
-the class.
+reason, written like every other report. Only what would fail for every
+student stops the class: the checks cannot run (``SuiteError``) or the
+sandbox cannot be built (``SandboxUnavailable``).
 """
 
 import re
@@ -53,7 +53,9 @@ def import_grader() -> None:
 
 def grade_parcel(name: str, parcel: bytes, units: list[str] | None, options: dict) -> Graded:
     """Grade the student ``name`` from ``parcel``; never raises for the student's sake."""
+    from grader.load.submission import SubmissionError
     from grader.pipeline import grade
+    from grader.run.sandbox import SandboxUnavailable
     from grader.run.suite import SuiteError
 
     with _ONE_AT_A_TIME:
@@ -61,8 +63,10 @@ def grade_parcel(name: str, parcel: bytes, units: list[str] | None, options: dic
         folder = Path(tempfile.mkdtemp(prefix="parcel-dlmath-"))
         try:
             report = grade(unpack(parcel, folder), units, **options)
-        except SuiteError:
-            raise
+        except (SuiteError, SandboxUnavailable):
+            raise  # this machine cannot grade anyone: the class stops and says why
+        except SubmissionError as exc:
+            report = error_report(units, one_line(str(exc), folder))
         except Exception as exc:  # the student's submission broke loading or the engine
             reason = f"the submission could not be graded: {type(exc).__name__}: {exc}"
             report = error_report(units, one_line(reason, folder))

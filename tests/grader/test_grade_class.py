@@ -7,14 +7,18 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
+import psutil
 import pytest
 
 from grader.authoring.bugs import load_bank
+from grader.batch import parcel
 from grader.batch.classfiles import write_class_files
-from grader.batch.discover import discover
+from grader.batch.discover import DiscoveryError, discover
 from grader.batch.pool import grade_class
+from grader.batch.worker import DIED
 from grader.paths import EXERCISES, SOLUTIONS
 
 BUGS = {bug.name: bug for bug in load_bank() if bug.unit == "activations"}
@@ -115,3 +119,129 @@ def test_nbgrader_layout_merges_each_students_assignments(tmp_path):
     run = grade_class(submitted, tmp_path / "out", units=["activations", "losses"])
     reports = write_class_files(tmp_path / "out", run.students)
     assert reports["zoe"]["score"] == reports["zoe"]["max_score"]
+
+
+def _same_results(one: Path, other: Path) -> None:
+    names = sorted(str(p.relative_to(one)) for p in one.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(other)) for p in other.rglob("*") if p.is_file())
+    for name in names:
+        assert (one / name).read_bytes() == (other / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("entries", [["bbb", "bbb.zip"], ["Kim", "kim.zip"]])
+def test_two_entries_with_one_name_are_refused_before_grading(tmp_path, entries):
+    klass = tmp_path / "class"
+    (klass / "ada").mkdir(parents=True)
+    for entry in entries:
+        if entry.endswith(".zip"):
+            shutil.make_archive(str(klass / entry[:-4]), "zip", klass / "ada")
+        else:
+            (klass / entry).mkdir()
+    with pytest.raises(DiscoveryError, match=" and ".join(sorted(entries))) as refused:
+        grade_class(klass, tmp_path / "out", units=UNIT)
+    assert "nothing was graded" in str(refused.value)
+    assert not (tmp_path / "out").exists()
+
+
+def _zip(path: Path, members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_a_worker_sees_it(tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("activations.py", "w", force_zip64=True) as member:
+            for _ in range(300):
+                member.write(bytes(1024 * 1024))
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(parcel.Unreadable, match="would unpack to 300 MiB"):
+        parcel.pack("bomb", (bomb,))
+    many = _zip(tmp_path / "many.zip", {f"f{i}": b"" for i in range(10_001)})
+    with pytest.raises(parcel.Unreadable, match="holds 10001 entries"):
+        parcel.pack("many", (many,))
+
+
+def test_a_parcel_unpacks_to_what_the_loader_reads(tmp_path):
+    folder = tmp_path / "ada"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "real.py").write_text("x = 1\n")
+    (folder / "activations.py").symlink_to("sub/real.py")
+    (folder / "losses.py").symlink_to("/etc/passwd")
+    (folder / "linear.py").mkdir()
+    (folder / "optim.py").write_bytes(b"y" * (parcel.MAX_UNIT_BYTES + 10))
+    sources = parcel.unpack(parcel.pack("ada", (folder,)), tmp_path / "unpacked")
+    assert sources == [tmp_path / "unpacked" / "ada"]
+    copy = sources[0]
+    assert (copy / "activations.py").read_text() == "x = 1\n"
+    assert not (copy / "losses.py").resolve().is_relative_to(copy.resolve())
+    assert (copy / "linear.py").is_dir()
+    assert (copy / "optim.py").stat().st_size == parcel.MAX_UNIT_BYTES + 1
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    """One good student beside submissions that are broken, bombs, unreadable, or crash."""
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "ada").mkdir()
+    shutil.copy(SOLUTIONS / "activations.py", root / "ada")
+    _zip(root / "bomb.zip", {f"f{i}.py": b"" for i in range(parcel.MAX_ARCHIVE_ENTRIES + 1)})
+    (root / "corrupt.zip").write_bytes(b"PK\x03\x04 this is not really an archive")
+    crc = _zip(root / "crc.zip", {"activations.py": b"x = 1\n" * 20}, zipfile.ZIP_STORED)
+    data = bytearray(crc.read_bytes())
+    data[data.index(b"x = 1")] = ord("y")  # the member no longer matches its checksum
+    crc.write_bytes(bytes(data))
+    (root / "loop").mkdir()
+    (root / "loop" / "activations.py").symlink_to("activations.py")
+    (root / "crash").mkdir()  # kills the process that grades it (in-process grading below)
+    (root / "crash" / "activations.py").write_text(
+        "import os\nimport signal\n\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    return root
+
+
+REASONS = {
+    "bomb": f"bomb.zip holds {parcel.MAX_ARCHIVE_ENTRIES + 1} entries",
+    "corrupt": "corrupt.zip is not a readable .zip archive.",
+    "crc": "crc.zip is a corrupt .zip file (Bad CRC-32",
+    "loop": "loop could not be read: a link that cannot be followed.",
+    "crash": DIED,
+}
+
+
+def test_one_student_cannot_hurt_the_class(hostile, tmp_path):
+    outs = {}
+    for jobs in (2, 1):
+        out = outs[jobs] = tmp_path / f"j{jobs}"
+        run = grade_class(hostile, out, jobs=jobs, units=UNIT, timeout=5, isolated=False)
+        reports = write_class_files(out, run.students)
+        assert sorted(reports) == ["ada", "bomb", "corrupt", "crash", "crc", "loop"]
+        assert reports["ada"]["score"] == reports["ada"]["max_score"] > 0
+        assert sorted(run.errors) == sorted(REASONS)
+        for name, reason in REASONS.items():
+            assert run.errors[name].startswith(reason), (name, run.errors[name])
+            assert reports[name]["score"] == 0
+            assert {u["status"] for u in reports[name]["units"]} == {"error"}
+            assert f"\n{name},0," in (out / "grades.csv").read_text()
+        assert "6 students" in (out / "class_report.md").read_text()
+    _same_results(outs[1], outs[2])
+    again = grade_class(hostile, outs[2], jobs=2, units=UNIT, timeout=5, isolated=False)
+    assert again.graded == [] and len(again.skipped) == 6
+
+
+def test_a_worker_killed_mid_class_costs_nothing(klass, graded, tmp_path):
+    killed = []
+
+    def kill_a_worker(name: str) -> None:
+        if not killed:
+            workers = [p for p in psutil.Process().children() if "spawn_main" in " ".join(
+                p.cmdline())]
+            workers[0].kill()
+            killed.append(workers[0].pid)
+
+    run = grade_class(klass, tmp_path / "out", jobs=2, units=UNIT, timeout=5,
+                      on_done=kill_a_worker)
+    write_class_files(tmp_path / "out", run.students)
+    assert killed and run.errors == {}
+    _same_results(graded, tmp_path / "out")
