@@ -43,7 +43,7 @@ def grade_on_cluster(address: str, jobs_left: Iterator, units: list[str] | None,
     with Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False) as client:
         client.register_plugin(LoadGrader())
         threads = sum(client.nthreads().values())
-        done = as_completed()
+        done = as_completed(loop=client.loop)
         names = {}
 
         def submit(job) -> None:
