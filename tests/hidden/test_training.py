@@ -230,6 +230,7 @@ def test_clip_a_models_gradients_over_steps(submission):
 @given(grads=grad_lists(), factor=FACTORS)
 @example(grads=[random_array((2, 3), 5) * 1e-4, random_array((3,), 6) * 1e-4], factor=1.0)
 @example(grads=[np.array([[-3.0, 1.0], [2.0, 0.5]]), np.array([1.0, -3.0])], factor=0.5)
+@example(grads=[random_array((3, 2), 7), random_array((2,), 8)], factor=2.0)
 def test_clip_grad_norm_inf(submission, grads, factor):
     max_norm = factor * total_norm(grads, math.inf)
     shapes_words = ", ".join(str(g.shape) for g in grads)
