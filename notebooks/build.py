@@ -10,9 +10,24 @@ Markdown cell, whose lines are comments (``# text``). Never edit an
 
 The notebooks are written without outputs, with fixed cell ids, so the same
 source always gives the same file, byte for byte.
+
+Inline questions. Three more markers make a question cell, each with an id:
+
+    # %% [markdown] answer: UNIT-qN points=P   a written answer (manually graded)
+    # %% answer: UNIT-qN                        a code cell where a short answer is set
+    # %% check: UNIT-qN points=P                its check (autograded); the key lives
+                                               between ### BEGIN/END HIDDEN TESTS
+
+Such a cell carries ``metadata.dlmath.question`` (its id, kind and points).
+:func:`nbgrader_metadata` gives the nbgrader metadata of each kind: a written
+answer is a manually graded solution cell, a short answer a solution cell and
+its check a locked, autograded test cell. The hidden region of a check is
+removed from every notebook handed to students (``dlmath release``); the leak
+check refuses a student folder that holds one of its lines.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +37,10 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 MARKDOWN, CODE = "# %% [markdown]", "# %%"
+QUESTION = re.compile(r"# %%(?P<markdown> \[markdown\])? (?P<kind>answer|check): "
+                      r"(?P<id>[a-z0-9][a-z0-9-]*)(?: points=(?P<points>\d+(?:\.\d+)?))?$")
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+SCHEMA_VERSION = 3
 
 
 class SourceError(ValueError):
@@ -35,7 +54,12 @@ def parse(text, name="<source>"):
     of each cell are dropped. Raises :class:`SourceError` on text before the
     first marker or a Markdown line that is not a comment.
     """
-    cells, kind, lines = [], None, []
+    return [(kind, source) for kind, source, _ in parse_cells(text, name)]
+
+
+def parse_cells(text, name="<source>"):
+    """Like :func:`parse`, with a third item: the cell's question (a dict) or ``None``."""
+    cells, kind, lines, question = [], None, [], None
 
     def close():
         while lines and not lines[-1].strip():
@@ -43,13 +67,18 @@ def parse(text, name="<source>"):
         while lines and not lines[0].strip():
             lines.pop(0)
         if kind is not None:
-            cells.append((kind, "\n".join(lines)))
+            cells.append((kind, "\n".join(lines), question))
 
     for number, line in enumerate(text.splitlines(), start=1):
         marker = line.rstrip()
-        if marker == MARKDOWN or marker == CODE or marker.startswith(CODE + " "):
+        asked = QUESTION.match(marker)
+        if asked:
             close()
-            kind, lines = ("markdown" if marker == MARKDOWN else "code"), []
+            kind, lines = ("markdown" if asked["markdown"] else "code"), []
+            question = _question(asked, f"{name}:{number}")
+        elif marker == MARKDOWN or marker == CODE or marker.startswith(CODE + " "):
+            close()
+            kind, lines, question = ("markdown" if marker == MARKDOWN else "code"), [], None
         elif kind is None:
             if line.strip():
                 raise SourceError(f"{name}:{number}: text before the first '# %%' marker")
@@ -63,14 +92,72 @@ def parse(text, name="<source>"):
     return cells
 
 
+def _question(match, where):
+    kind = "written" if match["markdown"] else ("answer" if match["kind"] == "answer" else "check")
+    if match["markdown"] and match["kind"] != "answer":
+        raise SourceError(f"{where}: a Markdown question cell must be an 'answer:'")
+    if (kind == "answer") == (match["points"] is not None):
+        raise SourceError(f"{where}: points= belongs on written answers and checks only")
+    question = {"id": match["id"], "kind": kind}
+    if match["points"] is not None:
+        question["points"] = float(match["points"])
+    return question
+
+
+def nbgrader_metadata(question):
+    """The nbgrader metadata of a question cell, from its ``dlmath.question``."""
+    kind, grade_id = question["kind"], question["id"]
+    if kind == "written":  # a manually graded answer
+        return {"grade": True, "solution": True, "locked": False, "points": question["points"],
+                "grade_id": grade_id, "schema_version": SCHEMA_VERSION}
+    if kind == "answer":  # where the student sets the short answer
+        return {"grade": False, "solution": True, "locked": False, "grade_id": grade_id,
+                "schema_version": SCHEMA_VERSION}
+    return {"grade": True, "solution": False, "locked": True, "points": question["points"],
+            "grade_id": f"{grade_id}-check", "schema_version": SCHEMA_VERSION}
+
+
+def as_nbgrader(nb):
+    """Give every question cell of ``nb`` its nbgrader metadata (in place); return ``nb``."""
+    for cell in nb.cells:
+        question = cell.metadata.get("dlmath", {}).get("question")
+        if question:
+            cell.metadata["nbgrader"] = nbgrader_metadata(question)
+    return nb
+
+
+def strip_hidden(source):
+    """``source`` without its ``### BEGIN/END HIDDEN TESTS`` regions (what students see)."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if line.strip() == BEGIN_HIDDEN:
+            hidden = True
+        elif line.strip() == END_HIDDEN:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def for_students(nb):
+    """Remove the hidden regions of every cell of ``nb`` (in place); return ``nb``."""
+    for cell in nb.cells:
+        if BEGIN_HIDDEN in cell.source:
+            cell.source = strip_hidden(cell.source)
+    return nb
+
+
 def build(source):
     """The notebook (an ``nbformat`` node) for one source file."""
     unit = source.stem
     new_cell = {"markdown": nbformat.v4.new_markdown_cell, "code": nbformat.v4.new_code_cell}
     cells = []
-    for index, (kind, text) in enumerate(parse(source.read_text(), str(source))):
+    for index, (kind, text, question) in enumerate(parse_cells(source.read_text(),
+                                                               str(source))):
         cell = new_cell[kind](text)
         cell.id = f"{unit}-{index:02d}"
+        if question:
+            cell.metadata["dlmath"] = {"question": question}
         cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {

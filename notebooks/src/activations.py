@@ -73,37 +73,57 @@ plots.show(fig)
 # every positive input, tanh at most 1, and sigmoid at most 1/4.
 
 # %% [markdown]
-# ## Vanishing gradients through a stack of activations
+# ## Vanishing gradients through a stack of layers, with weights
 #
-# Backpropagation multiplies one derivative per layer. Here 2,000 random
-# inputs go through the same activation `depth` times (no weights), and your
-# backward carries a gradient of 1 back to the input. The curve is the mean
-# size of that gradient: a product of many numbers below 1 shrinks
-# geometrically, which is why deep networks moved from sigmoid to ReLU.
+# Backpropagation multiplies, at every layer, by the activation's derivative
+# **and** by the layer's weight matrix. Here 64 random inputs of size 128 go
+# through 20 layers `h <- f(W h)`, and a random upstream gradient comes back
+# through your backward and the transposed weights. The curves show the mean
+# size of the gradient after each layer, relative to the one at the output,
+# for three initialisations of `W` (entries drawn with variance `v / D`):
+#
+# - too small, `v = 0.25`: the gradient vanishes, for every activation;
+# - Xavier (Glorot and Bengio), `v = 1`: made for tanh, which keeps its
+#   gradient over many layers;
+# - He, `v = 2`: made for ReLU, which zeroes half of its inputs.
+#
+# Sigmoid loses its gradient whatever the initialisation (its derivative is
+# at most 1/4 and its outputs are not centred). A stack **without** weights
+# would suggest that tanh never suffers from vanishing gradients; with weights,
+# the initialisation decides. (Problem 3.8 of the course asks you to predict
+# this before running it.)
 
 # %%
-rng = np.random.default_rng(0)
-inputs = rng.standard_normal(2000)
-depths = np.arange(1, 21)
-fig, ax = plots.figure(size=(6, 3.5))
-for name in ("sigmoid", "tanh", "relu"):
+def stack_gradients(name, variance, depth=20, width=128, samples=64, seed=0):
+    """Mean |gradient| after each layer of `h <- f(W h)`, relative to the output's."""
     forward, backward, kwargs = activations[name]
-    sizes = []
-    for depth in depths:
-        caches, out = [], inputs
-        for _ in range(depth):
-            out, cache = forward(out, **kwargs)
-            caches.append(cache)
-        grad = np.ones_like(inputs)
-        for cache in reversed(caches):
-            grad = backward(grad, cache)
-        sizes.append(np.mean(np.abs(grad)))
-    ax.plot(depths, sizes, "o-", ms=3, label=name)
-ax.set_yscale("log")
-ax.set_xlabel("number of stacked activations")
-ax.set_ylabel("mean |gradient| reaching the input")
-ax.set_title("Gradients through a stack of activations")
-ax.legend()
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((samples, width))
+    weights, caches = [], []
+    for _ in range(depth):
+        weight = rng.standard_normal((width, width)) * np.sqrt(variance / width)
+        h, cache = forward(h @ weight.T, **kwargs)
+        weights.append(weight)
+        caches.append(cache)
+    grad = rng.standard_normal((samples, width))
+    start, sizes = np.mean(np.abs(grad)), []
+    for weight, cache in zip(reversed(weights), reversed(caches), strict=True):
+        grad = backward(grad, cache) @ weight
+        sizes.append(np.mean(np.abs(grad)) / start)
+    return sizes
+
+
+initialisations = {"too small, var 0.25/D": 0.25, "Xavier, var 1/D": 1.0, "He, var 2/D": 2.0}
+fig, axes = plots.figure(1, 3, size=(3.6, 3.2))
+for ax, (title, variance) in zip(axes, initialisations.items(), strict=True):
+    for name in ("sigmoid", "tanh", "relu"):
+        ax.plot(range(1, 21), stack_gradients(name, variance), "o-", ms=3, label=name)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-16, 1e2)
+    ax.set_title(title)
+    ax.set_xlabel("layers gone back through")
+axes[0].set_ylabel("mean |gradient|, relative to the output")
+axes[2].legend()
 plots.show(fig)
 
 # %% [markdown]
@@ -116,8 +136,11 @@ plots.show(fig)
 # Softmax is not elementwise: every output depends on every input, so its
 # derivative is a matrix, the Jacobian `J[i, j] = d out_i / d x_j`. Your
 # backward returns `J^T @ grad_output`, so feeding it the unit vector `e_i`
-# returns row `i` of `J^T`. The heatmap is built that way, from your code;
-# compare it with `diag(s) - s s^T` (course.md, Chapter 3).
+# returns `J^T e_i`, whose entry `j` is `J[i, j]`: **row `i` of `J`**. Stacking
+# those rows gives `J` itself, which the heatmap shows, from your code;
+# compare it with `diag(s) - s s^T` (course.md, Chapter 3). (Softmax's
+# Jacobian is symmetric, so row `i` of `J` is also column `i`; for a
+# non-symmetric Jacobian the two differ.)
 
 # %%
 logits = np.array([2.0, 1.0, 0.5, -1.0, 0.1])
@@ -134,12 +157,12 @@ axes[0].set_title("softmax(z / T)")
 axes[0].legend()
 
 s, cache = act.softmax_forward(logits)
-jacobian_t = np.stack([act.softmax_backward(e, cache) for e in np.eye(len(logits))])
-plots.heatmap(axes[1], jacobian_t.T, title="softmax Jacobian, from your backward",
+jacobian = np.stack([act.softmax_backward(e, cache) for e in np.eye(len(logits))])  # row i: J^T e_i
+plots.heatmap(axes[1], jacobian, title="softmax Jacobian, from your backward",
               xlabel="input j", ylabel="output i", centered=True, annotate=True)
 plots.show(fig)
 print("largest difference from diag(s) - s s^T:",
-      np.max(np.abs(jacobian_t.T - (np.diag(s) - np.outer(s, s)))))
+      np.max(np.abs(jacobian - (np.diag(s) - np.outer(s, s)))))
 
 # %% [markdown]
 # ## Why log-softmax has its own function
@@ -166,6 +189,47 @@ ax.set_xlabel("t  (logits [0, t])")
 ax.set_ylabel("log-probability of the first class")
 ax.legend()
 plots.show(fig)
+
+# %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** In the stack plot above, tanh keeps its
+# gradient with Xavier's initialisation but loses it with the small one, and
+# sigmoid loses it with all three. Explain both in two or three sentences,
+# using the largest value of each derivative and what the weights multiply
+# the gradient by.
+
+# %% [markdown] answer: activations-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (numeric, 1 point).** Softmax computed without subtracting the
+# maximum overflows once a logit is larger than the logarithm of the largest
+# float64. Set `overflow_logit` to that threshold, to two decimals. (Predict
+# it first; then check with `np.exp` and `np.finfo`.)
+
+# %% answer: activations-q2
+overflow_logit = None  # a number, e.g. 123.45
+
+# %% check: activations-q2 points=1
+assert overflow_logit is not None, "set overflow_logit in the cell above"
+### BEGIN HIDDEN TESTS
+assert abs(float(overflow_logit) - 709.78) < 0.01
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **Question 3 (multiple choice, 1 point).** Your `softmax_backward(e_i, cache)`
+# returns (a) row `i` of `J`, (b) row `i` of `J^T`, (c) the diagonal entry
+# `J[i, i]`. Set `jacobian_choice` to `"a"`, `"b"` or `"c"`.
+
+# %% answer: activations-q3
+jacobian_choice = None  # "a", "b" or "c"
+
+# %% check: activations-q3 points=1
+assert jacobian_choice in ("a", "b", "c"), "set jacobian_choice to 'a', 'b' or 'c'"
+### BEGIN HIDDEN TESTS
+assert jacobian_choice == "a"
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Check your gradients

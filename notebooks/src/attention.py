@@ -151,6 +151,30 @@ for h, ax in enumerate(axes):
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** Why does scaled dot-product attention
+# divide the scores by `sqrt(E)`? Explain with the variance of a dot product
+# and what a saturated softmax does to the gradient.
+
+# %% [markdown] answer: attention-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Predict, then check: with `is_causal=True`, `L = 2` queries and `S = 4`
+# keys, how many (query, key) pairs are allowed in all? Set `allowed_pairs`
+# to that number.
+
+# %% answer: attention-q2
+allowed_pairs = None  # an integer
+
+# %% check: attention-q2 points=1
+assert allowed_pairs is not None, "set allowed_pairs in the cell above"
+### BEGIN HIDDEN TESTS
+assert int(allowed_pairs) == 3
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Check your gradients
 #
 # Scaled dot-product attention with the causal mask, and a small multi-head

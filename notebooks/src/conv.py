@@ -130,6 +130,31 @@ fig = plots.image_grid([[image[0, 0]], list(features[:16]), list(features[16:])]
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** For an input of height 6, a kernel of
+# height 3, stride 2 and no padding, one input row is in no window. Which one,
+# what is its gradient, and why does a backward computed as a full correlation
+# of the dilated `grad_output` with the flipped kernel come out one row short?
+
+# %% [markdown] answer: conv-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Predict, then check: the output height of `conv2d`
+# for an input of height 7, a kernel of height 3, padding 1 and stride 2. Set
+# `output_height` to it.
+
+# %% answer: conv-q2
+output_height = None  # an integer
+
+# %% check: conv-q2 points=1
+assert output_height is not None, "set output_height in the cell above"
+### BEGIN HIDDEN TESTS
+assert int(output_height) == 4
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Check your gradients
 #
 # A convolution with stride 2 and padding 1, and a max pooling with

@@ -146,6 +146,33 @@ ax.set_xlabel("t")
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** `linear_backward` returns `grad_weight`
+# of shape `(out, in)`. Explain in two or three sentences why it is a sum over
+# every row of `x` (every sample, and every time step when `x` has more
+# leading axes), and what goes wrong if you compute `x.T @ grad_output`
+# instead.
+
+# %% [markdown] answer: linear-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Predict, then check: counting multiply-adds, how many times the cost of
+# the forward `x @ weight.T` (for `x` of shape `(M, D)` and `weight` `(K,
+# D)`) is the cost of the backward's two matrix products? Set
+# `backward_over_forward` to that ratio.
+
+# %% answer: linear-q2
+backward_over_forward = None  # a number
+
+# %% check: linear-q2 points=1
+assert backward_over_forward is not None, "set backward_over_forward in the cell above"
+### BEGIN HIDDEN TESTS
+assert abs(float(backward_over_forward) - 2) < 1e-9
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Check your gradients
 #
 # The layer accepts any leading dimensions, `x (*, in_features)`: check a

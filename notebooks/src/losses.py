@@ -197,6 +197,32 @@ axes[2].set_yscale("log")
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** The section on the logit shows
+# `binary_cross_entropy(sigmoid(z))` and `binary_cross_entropy_with_logits(z)`
+# for a negative example. Explain why the first stops at 100 for large `z`
+# while the second keeps growing like `z`, and which one a classifier should
+# be trained with.
+
+# %% [markdown] answer: losses-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Predict, then check: the cross entropy's gradient with respect to logits
+# of shape `(8, 5)`, with `reduction='mean'` and `grad_output = 1`. What
+# does each row of it sum to? Set `row_sum` to that number.
+
+# %% answer: losses-q2
+row_sum = None  # a number
+
+# %% check: losses-q2 points=1
+assert row_sum is not None, "set row_sum in the cell above"
+### BEGIN HIDDEN TESTS
+assert abs(float(row_sum)) < 1e-9
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Check your gradients
 #
 # For a loss, `check_gradients` checks the gradient with respect to `input`

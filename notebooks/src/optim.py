@@ -174,3 +174,28 @@ for scale in (1.0, 1e3, 1e-3):
 beta1, beta2 = 0.9, 0.999
 print(f"without the correction the first step would be lr * (1 - beta1) / sqrt(1 - beta2)"
       f" = {(1 - beta1) / np.sqrt(1 - beta2):.2f} lr")
+
+# %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** On the quadratic above, why does
+# momentum reach the minimum in fewer steps than plain gradient descent at the
+# same learning rate, and why can it overshoot? Answer in two or three
+# sentences.
+
+# %% [markdown] answer: optim-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Predict, then check with your `sgd_update`: a constant gradient `g = 1`,
+# `momentum=0.9`, `dampening=0.5`. What does the momentum buffer tend to
+# after many steps? Set `buffer_limit` to that number.
+
+# %% answer: optim-q2
+buffer_limit = None  # a number
+
+# %% check: optim-q2 points=1
+assert buffer_limit is not None, "set buffer_limit in the cell above"
+### BEGIN HIDDEN TESTS
+assert abs(float(buffer_limit) - 5.0) < 1e-6
+### END HIDDEN TESTS

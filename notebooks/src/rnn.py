@@ -123,6 +123,30 @@ ax.legend(fontsize="small")
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** The plot above shows gradients through
+# time that vanish or explode depending on the scale of `weight_hh`. Explain
+# with the product of Jacobians why, and name two remedies.
+
+# %% [markdown] answer: rnn-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (1 point).** Multiple choice: the gradient of `weight_hh` at step `t` is `Delta_t^T`
+# times (a) `H_t`, (b) `H_{t-1}`, (c) `X_t`. Set `weight_hh_choice` to
+# `"a"`, `"b"` or `"c"`.
+
+# %% answer: rnn-q2
+weight_hh_choice = None  # "a", "b" or "c"
+
+# %% check: rnn-q2 points=1
+assert weight_hh_choice in ("a", "b", "c"), "set weight_hh_choice to 'a', 'b' or 'c'"
+### BEGIN HIDDEN TESTS
+assert weight_hh_choice == "b"
+### END HIDDEN TESTS
+
+# %% [markdown]
 # ## Check your gradients
 #
 # `rnn_forward` returns two arrays, `(output, h_n)`; `check_gradients` puts a

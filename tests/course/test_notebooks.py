@@ -3,10 +3,12 @@
 Each notebook is executed with nbclient in a "python3" kernel, with
 ``DLMATH_UNITS`` pointing at the reference solutions and ``MPLBACKEND=Agg``
 (and one BLAS thread, which keeps small matrix products fast on a busy
-2-core machine).
+2-core machine), with the short answers of its inline questions filled in
+from ``KEY``, so that their checks run too.
 """
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,46 @@ NOTEBOOKS = ROOT / "notebooks"
 SOLUTIONS = ROOT / "solutions"
 UNITS = ["activations", "losses", "linear", "optim", "conv", "rnn", "attention"]
 EXERCISES = "<!-- dlmath:exercises -->"
+# the right short answer of every autograded inline question, and a wrong one
+KEY = {
+    "activations-q2": ("overflow_logit = 709.78", "overflow_logit = 88.72"),
+    "activations-q3": ('jacobian_choice = "a"', 'jacobian_choice = "b"'),
+    "losses-q2": ("row_sum = 0", "row_sum = 1"),
+    "linear-q2": ("backward_over_forward = 2", "backward_over_forward = 1"),
+    "optim-q2": ("buffer_limit = 5.0", "buffer_limit = 10.0"),
+    "conv-q2": ("output_height = 4", "output_height = 3"),
+    "rnn-q2": ('weight_hh_choice = "b"', 'weight_hh_choice = "a"'),
+    "attention-q2": ("allowed_pairs = 3", "allowed_pairs = 2"),
+}
+
+
+def _load_builder():
+    spec = importlib.util.spec_from_file_location("_dlmath_notebooks_builder",
+                                                  NOTEBOOKS / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+builder = _load_builder()
+
+
+def questions(nb):
+    """``{id: {kind: cell}}`` for the question cells of ``nb``."""
+    found = {}
+    for cell in nb.cells:
+        question = cell.metadata.get("dlmath", {}).get("question")
+        if question:
+            found.setdefault(question["id"], {})[question["kind"]] = cell
+    return found
+
+
+def answered(nb, choice=0):
+    """``nb`` with every short answer set to the key (``choice=0``) or a wrong one (1)."""
+    for qid, cells in questions(nb).items():
+        if "answer" in cells:
+            cells["answer"].source = KEY[qid][choice]
+    return nb
 
 
 def build(*args):
@@ -74,7 +116,7 @@ def test_notebook_runs_and_draws(unit, monkeypatch):
     monkeypatch.setenv("DLMATH_UNITS", str(SOLUTIONS))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
-    nb = read(unit)
+    nb = answered(read(unit))
     client = NotebookClient(nb, kernel_name="python3", timeout=300,
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     client.execute()  # raises CellExecutionError, with the traceback, if a cell fails
@@ -82,3 +124,66 @@ def test_notebook_runs_and_draws(unit, monkeypatch):
     assert not [output for output in outputs if output.output_type == "error"]
     images = [output for output in outputs if "image/png" in output.get("data", {})]
     assert images, f"{unit}.ipynb drew no figure"
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_each_notebook_asks_written_and_autograded_questions(unit):
+    found = questions(read(unit))
+    kinds = [sorted(cells) for cells in found.values()]
+    assert ["written"] in kinds, "no written (manually graded) question"
+    assert ["answer", "check"] in kinds, "no autograded question"
+    for qid, cells in found.items():
+        assert qid.startswith(f"{unit}-q")
+        for kind, cell in cells.items():
+            meta = builder.nbgrader_metadata(cell.metadata.dlmath.question)
+            assert meta["grade_id"] in (qid, f"{qid}-check")
+            if kind == "written":
+                assert cell.cell_type == "markdown" and meta["grade"] and meta["solution"]
+                assert meta["points"] > 0 and not meta["locked"]
+            elif kind == "answer":
+                assert cell.cell_type == "code" and meta["solution"] and not meta["grade"]
+                assert "None" in cell.source  # unanswered until the student sets it
+            else:
+                assert cell.cell_type == "code" and meta["grade"] and meta["locked"]
+                assert builder.BEGIN_HIDDEN in cell.source and meta["points"] > 0
+
+
+@pytest.mark.parametrize("qid", sorted(KEY))
+def test_a_check_accepts_the_key_and_rejects_a_wrong_or_missing_answer(qid):
+    unit = qid.split("-")[0]
+    cells = questions(read(unit))[qid]
+    check = cells["check"].source
+    for answer, passes in ((KEY[qid][0], True), (KEY[qid][1], False),
+                           (cells["answer"].source, False)):
+        namespace = {}
+        exec(answer, namespace)
+        try:
+            exec(check, namespace)
+        except AssertionError:
+            assert not passes, f"{qid}: the key {answer!r} fails its check"
+        else:
+            assert passes, f"{qid}: {answer!r} passes its check"
+
+
+def test_students_never_see_the_hidden_key_and_nbgrader_metadata_is_complete():
+    nb = builder.as_nbgrader(read("conv"))
+    graded = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+    assert set(graded) == {"conv-q1", "conv-q2", "conv-q2-check"}
+    nbformat.validate(nb)
+    student = builder.for_students(read("conv"))
+    check = questions(student)["conv-q2"]["check"].source
+    assert "HIDDEN" not in check and "== 4" not in check
+    assert check.startswith("assert output_height is not None")
+
+
+def test_the_parser_rejects_malformed_question_markers():
+    with pytest.raises(builder.SourceError, match="points="):
+        builder.parse_cells("# %% answer: unit-q1 points=2\nx = None\n")
+    with pytest.raises(builder.SourceError, match="points="):
+        builder.parse_cells("# %% check: unit-q1\nassert x\n")
+    with pytest.raises(builder.SourceError, match="Markdown question"):
+        builder.parse_cells("# %% [markdown] check: unit-q1 points=1\n# text\n")
+    (cell,) = builder.parse_cells("# %% [markdown] answer: unit-q1 points=2\n# YOUR ANSWER HERE\n")
+    assert cell == ("markdown", "YOUR ANSWER HERE",
+                    {"id": "unit-q1", "kind": "written", "points": 2.0})
+    assert re.match(builder.QUESTION, "# %% check: unit-q1 points=1")
