@@ -21,11 +21,19 @@ Example::
         print(name, capstone.METRIC, result["metric"], reached(capstone, result))
 """
 
-from dlmath.capstones import attention_sequence, cnn_digits, logistic_regression, rnn_sequence
+from dlmath.capstones import (
+    attention_sequence,
+    char_lm,
+    cnn_digits,
+    logistic_regression,
+    lstm_vs_rnn,
+    rnn_sequence,
+)
 
 CAPSTONES = {
     module.NAME: module
-    for module in (logistic_regression, cnn_digits, rnn_sequence, attention_sequence)
+    for module in (logistic_regression, cnn_digits, rnn_sequence, attention_sequence, char_lm,
+                   lstm_vs_rnn)
 }
 
 

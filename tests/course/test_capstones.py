@@ -23,7 +23,8 @@ from dlmath.capstones import CAPSTONES, reached
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
-ORDER = ["logistic_regression", "cnn_digits", "rnn_sequence", "attention_sequence"]
+ORDER = ["logistic_regression", "cnn_digits", "rnn_sequence", "attention_sequence", "char_lm",
+         "lstm_vs_rnn"]
 FORBIDDEN = ("torch", "sklearn", "scipy", "matplotlib", "pandas", "IPython")
 TIME_LIMIT = 120.0  # seconds for one train() on the reference solutions
 
@@ -119,3 +120,29 @@ def test_train_imports_only_numpy_and_dlmath_and_is_deterministic(name, tmp_path
     assert not outside, f"{name}: train() imported {outside}"
     first, second = ({k: v for k, v in run.items() if k != "seconds"} for run in report["runs"])
     assert first == second, f"{name}: two runs with seed 0 differ"
+
+
+def test_char_lm_target_is_well_below_the_ngram_baselines():
+    """The language model's target asks for far better than counting characters."""
+    from dlmath.capstones import char_lm
+
+    unigram, bigram = char_lm.ngram_bits(dataset("char_lm"))
+    assert unigram > bigram > char_lm.TARGET + 0.3, (unigram, bigram)
+
+
+def test_char_lm_reads_only_the_standard_library():
+    data = dataset("char_lm")
+    for split in ("train", "test"):
+        x, y = data[f"x_{split}"], data[f"y_{split}"]
+        assert x.dtype == np.int64 and x.min() >= 0 and x.max() < 96
+        np.testing.assert_array_equal(x[:, 1:], y[:, :-1])  # y is x shifted by one
+
+
+def test_lstm_clearly_beats_the_rnn_with_the_reference_solutions():
+    """Same size, same training: the LSTM recalls the first symbol, the RNN barely."""
+    from dlmath.capstones import lstm_vs_rnn
+
+    with units.using(SOLUTIONS), one_blas_thread():
+        result = lstm_vs_rnn.train(dataset("lstm_vs_rnn"))
+    assert result["metric"] >= lstm_vs_rnn.TARGET
+    assert result["margin"] >= 0.3, result
