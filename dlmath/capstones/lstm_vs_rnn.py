@@ -18,10 +18,15 @@ signal (and its gradient) through its forget gate almost unchanged. The
 metric is the LSTM's held-out accuracy; the baseline, the RNN's (chance is
 0.25).
 
+The LSTM's forget-gate bias starts at 3 (``FORGET_BIAS``): with torch's
+default initialisation the gate starts near 0.5, the LSTM's gradient
+vanishes too, and in a trial of 12 epochs of 2048 sequences it stayed at
+chance (0.24).
+
 Units used: ``gated``, ``rnn``, ``linear``, ``losses``, ``optim``. With the
-reference solutions the LSTM reaches an accuracy of 1.000 and the RNN 0.27,
-barely above chance: the LSTM wins by 0.73, in about 25 seconds for both on
-two cores.
+reference solutions the LSTM reaches an accuracy of 1.000 and the RNN 0.506
+(chance 0.25): the LSTM wins by 0.49, in about 35 seconds of one core for
+both networks.
 """
 
 import numpy as np
