@@ -15,15 +15,17 @@ Inline questions. Three more markers make a question cell, each with an id:
 
     # %% [markdown] answer: UNIT-qN points=P   a written answer (manually graded)
     # %% answer: UNIT-qN                        a code cell where a short answer is set
-    # %% check: UNIT-qN points=P                its check (autograded); the key lives
-                                               between ### BEGIN/END HIDDEN TESTS
+    # %% check: UNIT-qN points=P                its check (autograded)
 
 Such a cell carries ``metadata.dlmath.question`` (its id, kind and points).
-:func:`nbgrader_metadata` gives the nbgrader metadata of each kind: a written
-answer is a manually graded solution cell, a short answer a solution cell and
-its check a locked, autograded test cell. The hidden region of a check is
-removed from every notebook handed to students (``dlmath release``); the leak
-check refuses a student folder that holds one of its lines.
+A check cell holds only what students may see (that the answer is set); its
+key, the assertion that grades it, lives in ``docs/answers-notebooks.toml``,
+which is never shipped to students before the deadline and whose lines the
+leak check refuses. :func:`as_nbgrader` turns a lesson notebook into
+nbgrader's source version: a written answer becomes a manually graded
+solution cell, a short answer a solution cell, and its check a locked,
+autograded test cell whose key sits between ``### BEGIN/END HIDDEN TESTS``
+(nbgrader removes that region from what it releases).
 """
 
 import argparse
@@ -33,7 +35,13 @@ from pathlib import Path
 
 import nbformat
 
+try:  # Python 3.11 and later
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover (Python 3.10)
+    import tomli as tomllib
+
 HERE = Path(__file__).resolve().parent
+KEYS = HERE.parent / "docs" / "answers-notebooks.toml"
 SOURCES = HERE / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 MARKDOWN, CODE = "# %% [markdown]", "# %%"
@@ -117,12 +125,25 @@ def nbgrader_metadata(question):
             "grade_id": f"{grade_id}-check", "schema_version": SCHEMA_VERSION}
 
 
-def as_nbgrader(nb):
-    """Give every question cell of ``nb`` its nbgrader metadata (in place); return ``nb``."""
+def load_keys(path=KEYS):
+    """``{question id: the assertion that grades it}``, from ``docs/answers-notebooks.toml``."""
+    with open(path, "rb") as f:
+        return {qid: entry["check"] for qid, entry in tomllib.load(f).items()}
+
+
+def as_nbgrader(nb, keys=None):
+    """Make ``nb``'s question cells nbgrader cells (in place), keys hidden; return ``nb``."""
+    keys = load_keys() if keys is None else keys
     for cell in nb.cells:
         question = cell.metadata.get("dlmath", {}).get("question")
-        if question:
-            cell.metadata["nbgrader"] = nbgrader_metadata(question)
+        if not question:
+            continue
+        cell.metadata["nbgrader"] = nbgrader_metadata(question)
+        if question["kind"] == "check":
+            if question["id"] not in keys:
+                raise SourceError(f"no key for {question['id']} in {KEYS.name}")
+            cell.source = (f"{cell.source}\n{BEGIN_HIDDEN}\n{keys[question['id']]}\n"
+                           f"{END_HIDDEN}")
     return nb
 
 

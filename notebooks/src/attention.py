@@ -170,9 +170,6 @@ allowed_pairs = None  # an integer
 
 # %% check: attention-q2 points=1
 assert allowed_pairs is not None, "set allowed_pairs in the cell above"
-### BEGIN HIDDEN TESTS
-assert int(allowed_pairs) == 3
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Check your gradients

@@ -142,9 +142,6 @@ weight_hh_choice = None  # "a", "b" or "c"
 
 # %% check: rnn-q2 points=1
 assert weight_hh_choice in ("a", "b", "c"), "set weight_hh_choice to 'a', 'b' or 'c'"
-### BEGIN HIDDEN TESTS
-assert weight_hh_choice == "b"
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Check your gradients

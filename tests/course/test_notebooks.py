@@ -145,14 +145,16 @@ def test_each_notebook_asks_written_and_autograded_questions(unit):
                 assert "None" in cell.source  # unanswered until the student sets it
             else:
                 assert cell.cell_type == "code" and meta["grade"] and meta["locked"]
-                assert builder.BEGIN_HIDDEN in cell.source and meta["points"] > 0
+                assert meta["points"] > 0 and qid in builder.load_keys()
+                assert "HIDDEN" not in cell.source  # the key is not in the lesson
 
 
 @pytest.mark.parametrize("qid", sorted(KEY))
 def test_a_check_accepts_the_key_and_rejects_a_wrong_or_missing_answer(qid):
     unit = qid.split("-")[0]
-    cells = questions(read(unit))[qid]
+    cells = questions(builder.as_nbgrader(read(unit)))[qid]
     check = cells["check"].source
+    assert builder.load_keys()[qid] in check  # nbgrader's version carries the key
     for answer, passes in ((KEY[qid][0], True), (KEY[qid][1], False),
                            (cells["answer"].source, False)):
         namespace = {}
@@ -165,15 +167,20 @@ def test_a_check_accepts_the_key_and_rejects_a_wrong_or_missing_answer(qid):
             assert passes, f"{qid}: {answer!r} passes its check"
 
 
-def test_students_never_see_the_hidden_key_and_nbgrader_metadata_is_complete():
+def test_the_nbgrader_version_hides_the_key_and_students_never_see_it():
     nb = builder.as_nbgrader(read("conv"))
     graded = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
     assert set(graded) == {"conv-q1", "conv-q2", "conv-q2-check"}
     nbformat.validate(nb)
-    student = builder.for_students(read("conv"))
-    check = questions(student)["conv-q2"]["check"].source
-    assert "HIDDEN" not in check and "== 4" not in check
-    assert check.startswith("assert output_height is not None")
+    check = graded["conv-q2-check"].source.splitlines()
+    assert check[1:] == [builder.BEGIN_HIDDEN, "assert int(output_height) == 4",
+                         builder.END_HIDDEN]
+    student = builder.for_students(builder.as_nbgrader(read("conv")))
+    assert [c.source for c in student.cells if "== 4" in c.source] == []
+    lesson = "".join(cell.source for unit in UNITS for cell in read(unit).cells)
+    assert not [key for key in builder.load_keys().values() if key in lesson]
+    with pytest.raises(builder.SourceError, match="no key for conv-q2"):
+        builder.as_nbgrader(read("conv"), keys={})
 
 
 def test_the_parser_rejects_malformed_question_markers():
