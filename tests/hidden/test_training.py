@@ -61,6 +61,18 @@ def words(x, p, **kwargs):
 # --- dropout ---------------------------------------------------------------------------------
 
 
+def expect_some_kept_some_dropped(kept, context):
+    """With 0 < p < 1 and hundreds of elements, a mask keeps some and drops some.
+
+    For n >= 600 elements and p in [0.3, 0.6] a correct dropout keeps all or none with
+    probability at most 2 * 0.7^600 < 1e-90.
+    """
+    expect(0 < kept.mean() < 1,
+           f"dropout_forward {context} kept {kept.mean():.0%} of the elements; each should "
+           f"be kept with probability 1 - p.")
+
+
+
 @check("dropout_forward", "dropout_forward")
 @given(shape=shapes(1, 4), p=probabilities, seed=seeds)
 @example(shape=(1,), p=0.5, seed=0)
@@ -127,6 +139,8 @@ def test_dropout_backward_uses_each_forwards_mask(submission):
     out2, cache2 = dropout(submission, x2, 0.6, seed=2)
     kept1 = expect_dropout_values(out1, x1, 0.3, "dropout_forward", words(x1, 0.3, seed=1))
     kept2 = expect_dropout_values(out2, x2, 0.6, "dropout_forward", words(x2, 0.6, seed=2))
+    expect_some_kept_some_dropped(kept1, words(x1, 0.3, seed=1))
+    expect_some_kept_some_dropped(kept2, words(x2, 0.6, seed=2))
     for name, grad, cache, kept, p in (("second", upstream(x2.shape, 23), cache2, kept2, 0.6),
                                        ("first", upstream(x1.shape, 24), cache1, kept1, 0.3)):
         for call in ("a first", "a second"):
@@ -163,6 +177,11 @@ def test_dropout_p_one_gives_zeros(submission):
 @check("dropout_invalid_p", "dropout_forward")
 @pytest.mark.parametrize("p", [-0.1, 1.5, 2.0, -1.0])
 def test_dropout_invalid_p(submission, p):
+    valid = nonzero_array((20, 30), 36)
+    out, _ = dropout(submission, valid, 0.5, seed=0)  # a valid p must not raise
+    expect_some_kept_some_dropped(
+        expect_dropout_values(out, valid, 0.5, "dropout_forward", words(valid, 0.5, seed=0)),
+        words(valid, 0.5, seed=0))
     x = nonzero_array((3, 4), 35)
     kind = raised(lambda: submission.training.dropout_forward(x, p, seed=0))
     expect(kind == "ValueError", f"dropout_forward with p={p} should raise ValueError (p is a "
@@ -421,8 +440,7 @@ def test_float32_stays_float32(submission):
     grad = upstream(x.shape, 52, dtype=np.float32)
     expect_dtype(submission.training.dropout_backward(grad, cache), np.float32,
                  "dropout_backward", context="for float32 inputs")
-    expect(0 < kept.mean() < 1, "dropout_forward for a float32 x with p=0.3 kept "
-                                f"{kept.mean():.0%} of the elements.")
+    expect_some_kept_some_dropped(kept, "for a float32 x of shape (20, 30), p=0.3")
     grads = [random_array((3, 4), 53, dtype=np.float32), random_array((4,), 54, dtype=np.float32)]
     want, _ = torch_clip(grads, 0.5)
     clipped, _ = submission.training.clip_grad_norm(grads, 0.5)
