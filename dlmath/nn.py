@@ -664,3 +664,163 @@ class GRU(_Gated):
             self._saved())
         _accumulate(self._params(), grads)
         return self._unbatch_first(grad_x), (None if grad_h0 is None else grad_h0[None])
+
+
+class _BatchNorm(Module):
+    """Batch normalization over axis 1 (channels). Unit: ``normalization``.
+
+    ``weight`` starts at ones and ``bias`` at zeros (``affine=True``); the
+    buffers ``running_mean`` (zeros) and ``running_var`` (ones) are plain
+    arrays, replaced by the unit's new ones at each training forward (with
+    ``track_running_stats=True``). In evaluation mode (``eval()``) they
+    normalise. ``momentum=None`` averages all batches so far, as torch does.
+    """
+
+    _dims = ()
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
+                 track_running_stats=True, *, dtype=np.float64):
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
+        self.running_mean = np.zeros(num_features, dtype) if track_running_stats else None
+        self.running_var = np.ones(num_features, dtype) if track_running_stats else None
+        self.num_batches_tracked = 0
+
+    def forward(self, input):  # noqa: A002 (torch's argument name)
+        if input.ndim not in self._dims:
+            raise ValueError(f"{type(self).__name__} expects an input of "
+                             f"{' or '.join(map(str, self._dims))} dims, got {input.shape}")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked += 1
+            if self.momentum is None:  # a cumulative moving average
+                momentum = 1.0 / self.num_batches_tracked
+        # as torch: batch statistics when training or when no running statistics are kept
+        batch_stats = self.training or self.running_mean is None
+        use_running = not self.training or self.track_running_stats
+        weight, bias = (None, None) if not self.affine else (self.weight.data, self.bias.data)
+        (out, new_mean, new_var), self._cache = units.function(
+            "normalization", "batch_norm_forward")(
+            input, weight, bias, self.running_mean if use_running else None,
+            self.running_var if use_running else None, training=batch_stats,
+            momentum=momentum, eps=self.eps)
+        if self.training and self.track_running_stats:
+            self.running_mean, self.running_var = new_mean, new_var
+        return out
+
+    def backward(self, grad_output):
+        grad_x, grad_weight, grad_bias = units.function(
+            "normalization", "batch_norm_backward")(grad_output, self._saved())
+        _accumulate((self.weight, self.bias), (grad_weight, grad_bias))
+        return grad_x
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of ``(N, C)`` or ``(N, C, L)`` inputs; see :class:`_BatchNorm`."""
+
+    _dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of ``(N, C, H, W)`` inputs; see :class:`_BatchNorm`."""
+
+    _dims = (4,)
+
+
+class LayerNorm(Module):
+    """Layer normalization over the trailing ``normalized_shape``. Unit: ``normalization``.
+
+    ``weight`` (ones) and ``bias`` (zeros) have shape ``normalized_shape``
+    (``elementwise_affine=True``; ``bias=False`` drops the bias).
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, *,
+                 dtype=np.float64):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+            normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.weight = Parameter(np.ones(shape, dtype)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(shape, dtype)) if elementwise_affine and bias else None
+
+    def forward(self, input):  # noqa: A002 (torch's argument name)
+        out, self._cache = units.function("normalization", "layer_norm_forward")(
+            input, self.normalized_shape, None if self.weight is None else self.weight.data,
+            None if self.bias is None else self.bias.data, eps=self.eps)
+        return out
+
+    def backward(self, grad_output):
+        grad_x, grad_weight, grad_bias = units.function(
+            "normalization", "layer_norm_backward")(grad_output, self._saved())
+        _accumulate((self.weight, self.bias), (grad_weight, grad_bias))
+        return grad_x
+
+    def extra_repr(self):
+        affine = self.weight is not None
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}"
+
+
+class RMSNorm(Module):
+    """RMS normalization over the trailing ``normalized_shape``. Unit: ``normalization``.
+
+    ``weight`` (ones, shape ``normalized_shape``) with ``elementwise_affine=True``;
+    ``eps=None`` is the machine epsilon of the input's dtype, as torch's.
+    """
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, *,
+                 dtype=np.float64):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+            normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.weight = Parameter(np.ones(shape, dtype)) if elementwise_affine else None
+
+    def forward(self, x):
+        out, self._cache = units.function("normalization", "rms_norm_forward")(
+            x, self.normalized_shape, None if self.weight is None else self.weight.data,
+            eps=self.eps)
+        return out
+
+    def backward(self, grad_output):
+        grad_x, grad_weight = units.function("normalization", "rms_norm_backward")(
+            grad_output, self._saved())
+        _accumulate((self.weight,), (grad_weight,))
+        return grad_x
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}"
+
+
+class Dropout(Module):
+    """Zero each element with probability ``p`` while training; identity in ``eval()``.
+
+    Unit: ``training``. Each training forward draws a fresh seed for the
+    unit's ``dropout_forward`` from ``rng`` (or the module-level generator,
+    see :func:`manual_seed`), so a run is reproducible from its seeds.
+    """
+
+    def __init__(self, p=0.5, *, rng=None):
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self._rng = p, rng
+
+    def forward(self, input):  # noqa: A002 (torch's argument name)
+        rng = _default_rng if self._rng is None else self._rng
+        seed = int(rng.integers(2**63)) if self.training else None
+        out, self._cache = units.function("training", "dropout_forward")(
+            input, self.p, training=self.training, seed=seed)
+        return out
+
+    def backward(self, grad_output):
+        return units.function("training", "dropout_backward")(grad_output, self._saved())
+
+    def extra_repr(self):
+        return f"p={self.p}"

@@ -101,3 +101,99 @@ class AdamW(Optimizer):
                  amsgrad=False):
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay, "amsgrad": amsgrad})
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    """Clip the gradients of ``parameters`` together, as ``torch.nn.utils.clip_grad_norm_``.
+
+    Calls the ``training`` unit's ``clip_grad_norm`` on every ``param.grad``
+    that is not ``None`` and stores the clipped arrays back in ``param.grad``.
+    Returns the total norm before clipping.
+    """
+    params = [p for p in parameters if p.grad is not None]
+    if not params:
+        return 0.0
+    clipped, total = units.function("training", "clip_grad_norm")(
+        [p.grad for p in params], max_norm, norm_type=norm_type)
+    for param, grad in zip(params, clipped, strict=True):
+        param.grad = grad
+    return total
+
+
+class LRScheduler:
+    """Sets ``group["lr"]`` of an :class:`Optimizer` from the ``training`` unit's ``lr_at``.
+
+    As in torch, the constructor sets the rate of step 0 and each ``step()``
+    (called after ``optimizer.step()``) moves to the next; every parameter
+    group is scheduled from its own initial rate. Subclasses name the
+    schedule and its settings.
+    """
+
+    _schedule = ""
+
+    def __init__(self, optimizer, **settings):
+        self.optimizer, self.settings = optimizer, settings
+        self.base_lrs = [group.setdefault("initial_lr", group["lr"])
+                         for group in optimizer.param_groups]
+        self.last_epoch = 0
+        self._apply()
+
+    def step(self):
+        """Advance the schedule by one step and set the new rates."""
+        self.last_epoch += 1
+        self._apply()
+
+    def get_last_lr(self):
+        """The rate of each parameter group after the last step."""
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def _apply(self):
+        lr_at = units.function("training", "lr_at")
+        for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs, strict=True):
+            group["lr"] = lr_at(self.last_epoch, self._schedule, base_lr, **self.settings)
+
+
+class StepLR(LRScheduler):
+    """``lr = base_lr * gamma ** (step // step_size)``, as ``torch.optim.lr_scheduler.StepLR``."""
+
+    _schedule = "step"
+
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        super().__init__(optimizer, step_size=step_size, gamma=gamma)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine from ``base_lr`` down to ``eta_min`` over ``T_max`` steps, as torch's."""
+
+    _schedule = "cosine"
+
+    def __init__(self, optimizer, T_max, eta_min=0.0):
+        super().__init__(optimizer, T_max=T_max, eta_min=eta_min)
+
+
+class LinearWarmupCosineLR(LRScheduler):
+    """A linear warm-up from ``base_lr / warmup_steps``, then a cosine down to ``eta_min``.
+
+    The same rates as torch's ``SequentialLR(optimizer, [LinearLR(optimizer,
+    start_factor=1 / warmup_steps, total_iters=warmup_steps),
+    CosineAnnealingLR(optimizer, T_max=total_steps - warmup_steps, eta_min)],
+    milestones=[warmup_steps])``.
+    """
+
+    _schedule = "linear_warmup_cosine"
+
+    def __init__(self, optimizer, warmup_steps, total_steps, eta_min=0.0):
+        super().__init__(optimizer, warmup_steps=warmup_steps, total_steps=total_steps,
+                         eta_min=eta_min)
+
+
+class OneCycleLR(LRScheduler):
+    """The one-cycle policy with torch's defaults (``OneCycleLR``): up to ``max_lr``, then down.
+
+    The optimizer's own rate is ignored, as in torch.
+    """
+
+    _schedule = "onecycle"
+
+    def __init__(self, optimizer, max_lr, total_steps):
+        super().__init__(optimizer, max_lr=max_lr, total_steps=total_steps)
