@@ -4,9 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.settings import USAGE_ERROR
 from grader.units import UNITS
-
-USAGE_ERROR = 2
 
 
 def register(commands) -> None:

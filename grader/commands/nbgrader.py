@@ -4,10 +4,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.settings import USAGE_ERROR
 from grader.units import UNITS
 
 LEAK = 1
-USAGE_ERROR = 2
 
 
 def register(commands) -> None:

@@ -10,6 +10,9 @@
 
 Each unit file is checked once per kernel and content: the results are cached
 under the file's SHA-256, so the graded cells of a unit cost one grading run.
+Under ``dlmath autograde`` the kernel is confined (``grader.nbgrader.kernel``)
+and sees no checks at all: the cells then print the results of the sandboxed
+grading that command made beforehand (the file named by ``RESULTS_ENV``).
 The checks run in a separate process (``grader.nbgrader.worker``) whose
 output is read back as JSON: torch, pytest and their warnings never touch this
 kernel, and nothing is written to its stderr (nbgrader scores a graded cell
@@ -24,9 +27,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from grader.nbgrader.kernel import CONFINED_ENV, RESULTS_ENV
 from grader.paths import REPO_ROOT
+from grader.report.text import plain
+from grader.settings import CALL_TIMEOUT
 
-TIMEOUT = 10.0  # seconds per call into the submission, as `dlmath grade`
 WORKER_LIMIT = 3600  # seconds a whole run may take before it is abandoned
 _cache: dict[tuple[str, str, str], dict] = {}
 
@@ -35,12 +40,16 @@ class CheckRunError(RuntimeError):
     """The checks themselves could not run (not the student's fault)."""
 
 
+class PublicChecksFailed(AssertionError):
+    """A function's public checks found a problem (the feedback is printed above)."""
+
+
 def hidden_check(check_id: str, unit_file: str | Path) -> float:
     """Print the feedback of one graded check and return the points it earned."""
     unit = check_id.split("/", 1)[0]
     report = _results("hidden", unit, Path(unit_file))
     for flag in report["flags"]:
-        print(f"flag: {flag}")
+        print(f"flag: {plain(flag)}")
     unit_report = next((u for u in report["units"] if u["unit"] == unit), None)
     check = next((c for c in (unit_report or {}).get("checks", []) if c["id"] == check_id), None)
     if check is None:
@@ -52,7 +61,7 @@ def hidden_check(check_id: str, unit_file: str | Path) -> float:
     if about:
         print(f"What it checks: {about}.")
     if check["feedback"]:
-        print(check["feedback"])
+        print(plain(check["feedback"]))
     return float(check["score"])
 
 
@@ -68,7 +77,7 @@ def public_checks(function: str, unit_file: str | Path) -> None:
         return
     result = PublicResult.from_dict(_results("public", unit, path))
     for flag in result.flags:
-        print(f"flag: {flag}")
+        print(f"flag: {plain(flag)}")
     (outcome,) = result.units
     if outcome.status != "checked":
         print(outcome.problem)
@@ -80,10 +89,13 @@ def public_checks(function: str, unit_file: str | Path) -> None:
     print(f"Public checks of {function} (small, fixed cases: a sanity check, not your grade):")
     for check in checks:
         line = f"  {check.id}: {check.status}"
-        print(f"{line}. {check.feedback}" if check.feedback else line)
-    if all(check.status == "passed" for check in checks):
-        print("They found no problem. The hidden checks, which grade your work, try many more "
-              "shapes, dims, dtypes, extreme values and in-place changes.")
+        print(f"{line}. {plain(check.feedback)}" if check.feedback else line)
+    failed = [check.id for check in checks if check.status != "passed"]
+    if failed:  # the cell fails, so that `nbgrader validate` says so (it is worth 0 points)
+        raise PublicChecksFailed(f"{len(failed)} public check(s) of {function} failed: "
+                                 f"{', '.join(failed)}")
+    print("They found no problem. The hidden checks, which grade your work, try many more "
+          "shapes, dims, dtypes, extreme values and in-place changes.")
 
 
 def _about(check_id: str) -> str:
@@ -94,6 +106,12 @@ def _about(check_id: str) -> str:
 
 
 def _results(kind: str, unit: str, path: Path) -> dict:
+    graded = os.environ.get(RESULTS_ENV)
+    if graded:  # the confined autograde kernel: the sandbox graded this student already
+        return json.loads(Path(graded).read_text())[kind]
+    if os.environ.get(CONFINED_ENV):
+        raise CheckRunError("this notebook is graded by `dlmath autograde`, which grades the "
+                            "unit file in the sandbox; plain `nbgrader autograde` cannot")
     path = path.resolve()
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
     key = (kind, unit, digest)
@@ -108,7 +126,7 @@ def _run_worker(kind: str, unit: str, path: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="dlmath-cell-") as folder:
         out = Path(folder) / "result.json"
         command = [sys.executable, "-m", "grader.nbgrader.worker", kind, unit, str(path), str(out),
-                   "--timeout", str(TIMEOUT)]
+                   "--timeout", str(CALL_TIMEOUT)]
         try:
             done = subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
                                   capture_output=True, text=True, timeout=WORKER_LIMIT)

@@ -13,17 +13,20 @@ hidden checks. Everything written for students, and every release folder
 found, must pass the leak check: a leak raises ``LeakError``.
 """
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from grader.bundle import leaks
+from grader.nbgrader.kernel import kernelspec
 from grader.nbgrader.notebook import build_notebook, stub_source, write_notebook
 from grader.score.rubric import load_rubric
 from grader.units import unit_file
 
 CONFIG = "nbgrader_config.py"
+KERNEL = "dlmath-confined"
 LOCAL_CONFIG = "nbgrader_config_local.py"
 
 CONFIG_TEXT = '''\
@@ -35,6 +38,7 @@ is read last, so it overrides these.
 """
 
 import os
+import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
@@ -68,6 +72,14 @@ def cell_timeout(cell):
 c.Execute.timeout = 300
 c.Execute.timeout_func = cell_timeout
 
+# Notebooks are autograded in dlmath's confined kernel (kernels/dlmath-confined here):
+# it sees no solutions, no checks, no .git and no other student. Grade with
+# `dlmath autograde ASSIGNMENT`, which takes every graded cell's score from the sandbox.
+# (Only for autograde: `nbgrader validate` runs the public checks in a normal kernel.)
+os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [here, os.environ.get("JUPYTER_PATH")]))
+if sys.argv[1:2] == ["autograde"]:
+    c.Execute.kernel_name = "{kernel}"
+
 # Feedback shows each check's points and message, never the hidden cells' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
@@ -79,7 +91,15 @@ if os.path.exists(local):
 
 def config_text(units: list[str]) -> str:
     exclude = "".join(f'    "{unit}": ["{unit_file(unit)}"],\n' for unit in units)
-    return CONFIG_TEXT.format(exclude=exclude, local=LOCAL_CONFIG)
+    return CONFIG_TEXT.format(exclude=exclude, local=LOCAL_CONFIG, kernel=KERNEL)
+
+
+def write_kernelspec(root: Path) -> Path:
+    """``kernels/dlmath-confined/kernel.json`` in the course folder (found through JUPYTER_PATH)."""
+    path = root / "kernels" / KERNEL / "kernel.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(kernelspec(), indent=1) + "\n")
+    return path
 
 
 def write_course(root: Path, units: list[str] | None = None) -> list[Path]:
@@ -92,7 +112,7 @@ def write_course(root: Path, units: list[str] | None = None) -> list[Path]:
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     (root / CONFIG).write_text(config_text(list(rubric)))
-    written = [root / CONFIG]
+    written = [root / CONFIG, write_kernelspec(root)]
     for unit in units:
         folder = root / "source" / unit
         folder.mkdir(parents=True, exist_ok=True)

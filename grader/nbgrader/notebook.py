@@ -84,7 +84,7 @@ def build_notebook(unit: str, graded: bool) -> nbformat.NotebookNode:
     for function in functions:
         source = ("from grader.nbgrader.cells import public_checks\n"
                   f'public_checks("{function}", "{name}")')
-        cells.append(_locked(_code(f"public-{function}", source), graded))
+        cells.append(_public_cell(_code(f"public-{function}", source), graded))
     if graded:
         cells.append(_markdown(f"{unit}-graded-checks", _GRADED_CHECKS.format(file=name)))
         cells.extend(_hidden_cell(check) for check in checks)
@@ -155,6 +155,15 @@ def _hidden_cell(check: Check) -> nbformat.NotebookNode:
     cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
                                  "points": check.points, "grade_id": grade_id(check.id),
                                  "schema_version": SCHEMA_VERSION}
+    return cell
+
+
+def _public_cell(cell: nbformat.NotebookNode, graded: bool) -> nbformat.NotebookNode:
+    """A public-check cell, graded with 0 points: ``nbgrader validate`` reports it failing."""
+    if graded:
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                     "points": 0, "grade_id": cell.id,
+                                     "schema_version": SCHEMA_VERSION}
     return cell
 
 

