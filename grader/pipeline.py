@@ -7,10 +7,15 @@ This is the one entry point every front end calls: ``dlmath grade``,
 
 from pathlib import Path
 
-from grader.load.submission import load_submission, make_scratch, remove_scratch
+from grader.load.submission import (
+    LoadedSubmission,
+    load_submission,
+    make_scratch,
+    remove_scratch,
+)
 from grader.paths import HIDDEN_TESTS
 from grader.run import sandbox
-from grader.run.suite import run_checks
+from grader.run.suite import ChecksRun, run_checks
 from grader.score.rubric import load_rubric
 from grader.score.scoring import Report, build_report, score_unit
 from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
@@ -26,10 +31,28 @@ def grade(path: Path | list[Path], units: list[str] | None = None, timeout: floa
     confined. ``isolated=False`` runs the submission in this process: only to
     measure what isolation costs, on trusted code.
     """
-    if isolated and sandbox_mode == sandbox.REQUIRE and sandbox.check_available():
-        raise sandbox.SandboxUnavailable(sandbox.check_available())
     rubric = load_rubric()
     units = [u for u in rubric if units is None or u in units]
+    loaded, run = run_submission(path, units, suite, timeout, sandbox_mode=sandbox_mode,
+                                 budget=budget, isolated=isolated)
+    problems = {**loaded.problems, **run.problems}
+    results = [
+        score_unit(u, rubric[u], run.outcomes, u in loaded.units or u in problems, problems.get(u))
+        for u in units
+    ]
+    return build_report(results, loaded.flags, run.confinement)
+
+
+def run_submission(path: Path | list[Path], units: list[str], suite: Path, timeout: float, *,
+                   sandbox_mode: str, budget: float = UNIT_BUDGET, isolated: bool = True
+                   ) -> tuple[LoadedSubmission, ChecksRun]:
+    """Load ``path`` into a scratch copy and run ``suite``'s checks of ``units`` on it.
+
+    The steps every front end shares (``grade`` scores the result against the
+    rubric; ``dlmath check`` keeps each public check's outcome).
+    """
+    if isolated and sandbox_mode == sandbox.REQUIRE and sandbox.check_available():
+        raise sandbox.SandboxUnavailable(sandbox.check_available())
     scratch = make_scratch()
     try:
         loaded = load_submission(path, scratch)
@@ -37,9 +60,4 @@ def grade(path: Path | list[Path], units: list[str] | None = None, timeout: floa
         run = run_checks(scratch, runnable, suite, timeout, isolated, sandbox_mode, budget)
     finally:
         remove_scratch(scratch)
-    problems = {**loaded.problems, **run.problems}
-    results = [
-        score_unit(u, rubric[u], run.outcomes, u in loaded.units or u in problems, problems.get(u))
-        for u in units
-    ]
-    return build_report(results, loaded.flags, run.confinement)
+    return loaded, run

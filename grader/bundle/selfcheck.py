@@ -11,10 +11,10 @@ the hidden checks grade the work.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import PUBLIC_TESTS
+from grader.pipeline import run_submission
 from grader.run import sandbox
-from grader.run.suite import SuiteError, run_checks
+from grader.run.suite import SuiteError
 from grader.score.outcome import PASSED, ItemOutcome
 from grader.score.rubric import load_rubric
 from grader.score.scoring import CheckResult, score_check
@@ -91,19 +91,12 @@ def run_public(folder: Path, units: list[str] | None = None, timeout: float = CA
     folder = Path(folder)
     rubric = load_rubric()
     wanted = [u for u in (units if units is not None else units_in(folder)) if u in rubric]
-    scratch = make_scratch()
-    try:
-        loaded = load_submission(folder, scratch)
-        present = [u for u in wanted if u in loaded.units and u not in loaded.problems]
-        try:
-            # The student's own code, on their own machine: confined where the platform allows.
-            run = run_checks(scratch, present, suite, timeout, sandbox_mode=sandbox.BEST_EFFORT)
-            outcomes, load_problems = run.outcomes, run.problems
-        except SuiteError as exc:
-            raise PublicSuiteError(str(exc)) from None
-    finally:
-        remove_scratch(scratch)
-    problems = {**loaded.problems, **load_problems}
+    try:  # the student's own code, on their own machine: confined where the platform allows
+        loaded, run = run_submission(folder, wanted, suite, timeout,
+                                     sandbox_mode=sandbox.BEST_EFFORT)
+    except SuiteError as exc:
+        raise PublicSuiteError(str(exc)) from None
+    outcomes, problems = run.outcomes, {**loaded.problems, **run.problems}
     result = PublicResult(folder, [], list(loaded.flags))
     for unit in wanted:
         if unit in problems:
@@ -139,6 +132,7 @@ def render(result: PublicResult, console) -> None:
     from rich.table import Table
 
     from grader.report.table import STYLE
+    from grader.report.text import rich_escape
 
     console.print(NOT_THE_GRADE, highlight=False)
     table = Table(title=f"dlmath check: public checks of {result.folder}")
@@ -162,14 +156,14 @@ def render(result: PublicResult, console) -> None:
                 table.add_row(f"  {rubric_check.name}", f"[{style}]{check.status}[/]")
     console.print(table)
     for flag in result.flags:
-        console.print(f"[bold magenta]flag:[/bold magenta] {flag}", highlight=False)
+        console.print(f"[bold magenta]flag:[/bold magenta] {rich_escape(flag)}", highlight=False)
     for unit in result.units:
         for check in unit.checks():
             if check.status != PASSED:
-                console.print(f"[bold]{check.id}[/bold] ({check.status}): {check.feedback}",
-                              highlight=False)
+                console.print(f"[bold]{check.id}[/bold] ({check.status}): "
+                              f"{rich_escape(check.feedback)}", highlight=False)
     for unit in result.units:
-        console.print(summary(unit), highlight=False)
+        console.print(rich_escape(summary(unit)), highlight=False)
     if any(unit.hidden_only() for unit in result.units):
         console.print(f"Checks marked '{HIDDEN_ONLY}' are graded by the hidden checks alone.",
                       highlight=False)

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grader.report.class_table import print_class
+    from grader.report.text import plain
 
     try:
         check_class_options(args)
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         c["status"] == "grader_error" for u in report["units"] for c in u["checks"])]
     if broken:
         return fail("grade-class", f"{len(broken)} students have checks that could not be "
-                                   f"graded because of a grader error: {', '.join(broken)}",
+                                   f"graded because of a grader error: "
+                                   f"{plain(', '.join(broken))}",
                     GRADER_ERROR)
     return 0
 

@@ -9,6 +9,7 @@ from grader.gradescope.results import results
 from grader.load.submission import SubmissionError
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
+from grader.report.text import plain
 from grader.run.sandbox import REQUIRE, SandboxUnavailable
 from grader.settings import CALL_TIMEOUT
 
@@ -16,8 +17,9 @@ from grader.settings import CALL_TIMEOUT
 def refused(reason: str) -> dict:
     """Results for a submission that was not graded at all, saying why."""
     return {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
-            "output": f"This submission was not graded: {reason}. Nothing is wrong with your "
-                      "code; your instructor will look into it."}
+            "output_format": "text",
+            "output": f"This submission was not graded: {plain(reason)}. Nothing is wrong with "
+                      "your code; your instructor will look into it."}
 
 
 def main(root: Path) -> int:

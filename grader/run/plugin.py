@@ -156,7 +156,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     known = {c.id: c for checks in load_rubric().values() for c in checks}
     problems, covered, hidden_units = [], set(), set()
     for item in items:
-        hidden = Path(str(item.path)).resolve().is_relative_to(HIDDEN_TESTS.resolve())
+        hidden = Path(str(item.path)).parent.name == HIDDEN_TESTS.name  # tests/hidden/, or a copy
         check = check_of(item)
         if hidden:
             hidden_units.add(Path(str(item.path)).stem.removeprefix("test_"))

@@ -63,9 +63,10 @@ class SuiteError(RuntimeError):
 
 def _pytest(run: GradingRun, files: list[Path]) -> None:
     args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
-            "-p", "no:cacheprovider", "-q", "--no-header", "--disable-warnings"]
+            "-p", "no:cacheprovider", "-p", "grader.run.plugin", "-q", "--no-header",
+            "--disable-warnings"]
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):  # the report is ours to print
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):  # ours to print
         code = pytest.main(args, plugins=[run])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         tail = "\n".join(out.getvalue().strip().splitlines()[-15:])

@@ -8,6 +8,7 @@ from hypothesis.errors import HypothesisException
 
 from grader.feedback.expect import CheckFailed
 from grader.paths import TESTS
+from grader.report.text import plain
 from grader.run.child import CallTimeout, ChildDied, StudentError
 from grader.run.sandbox import SandboxUnavailable
 from grader.run.session import UnitLoadError, UnitMissing
@@ -40,7 +41,7 @@ def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcom
     exc = _innermost(exc)
     named = getattr(exc, "function", "") or function
     status, feedback = _verdict(exc, named)
-    return ItemOutcome(check, status, feedback, function)
+    return ItemOutcome(check, status, plain(feedback), function)  # it may quote the student
 
 
 def _verdict(exc: BaseException | None, function: str) -> tuple[str, str]:
@@ -65,14 +66,15 @@ def _verdict(exc: BaseException | None, function: str) -> tuple[str, str]:
 
 
 def _grader_fault(exc: BaseException) -> bool:
-    """Whether ``exc`` came from the oracle, hypothesis or a bug in the checks' code."""
-    if isinstance(exc, SandboxUnavailable | HypothesisException | _CODE_BUGS):
+    """Whether ``exc`` came from (or through) the oracle, torch, hypothesis, or a bug in the
+    checks' code: never from a submission, whose code runs in the child."""
+    if isinstance(exc, (SandboxUnavailable, HypothesisException, *_CODE_BUGS)):
         return True
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return False
-    innermost = Path(frames[-1].filename)
-    return innermost == _ORACLE or "torch" in innermost.parts or "hypothesis" in innermost.parts
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path == _ORACLE or "torch" in path.parts or "hypothesis" in path.parts:
+            return True
+    return type(exc).__module__.split(".")[0] == "torch"
 
 
 def _student_error(exc: StudentError, function: str) -> str:

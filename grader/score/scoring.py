@@ -5,6 +5,7 @@ The result has exactly the shape of the contract's JSON report.
 
 from dataclasses import dataclass, field
 
+from grader.report.text import plain
 from grader.score.outcome import ERROR, FAILED, GRADER_ERROR, PASSED, TIMEOUT, ItemOutcome
 from grader.score.rubric import Check
 from grader.units import unit_file
@@ -63,7 +64,8 @@ def score_unit(unit: str, checks: tuple[Check, ...], outcomes: list[ItemOutcome]
     if not present or problem:
         status = MISSING if not present else ERROR
         check_status = FAILED if not present else ERROR
-        message = problem or f"not attempted: the submission has no {unit_file(unit)}."
+        missing = f"not attempted: the submission has no {unit_file(unit)}."
+        message = plain(problem) if problem else missing
         results = [CheckResult(c.id, 0.0, c.points, check_status, message) for c in checks]
         return UnitResult(unit, 0.0, _total(c.points for c in checks), status, results)
     by_check: dict[str, list[ItemOutcome]] = {c.id: [] for c in checks}
@@ -77,7 +79,7 @@ def score_unit(unit: str, checks: tuple[Check, ...], outcomes: list[ItemOutcome]
 def build_report(units: list[UnitResult], flags: list[str],
                  confinement: dict | None = None) -> Report:
     return Report(_total(u.score for u in units), _total(u.max_score for u in units),
-                  list(flags), units, confinement)
+                  [plain(flag) for flag in flags], units, confinement)
 
 
 def _total(values) -> float:
