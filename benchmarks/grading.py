@@ -11,7 +11,10 @@ Measured side by side in one run (medians of repeats, alternating order):
 - one full grade, through the grader's API and through ``dlmath grade`` as a
   fresh process (goal: at most 20 s on 2 cores);
 - ``grade-class`` on a class of at least 40 submissions at -j 2: submissions
-  per minute, and the peak memory of a worker.
+  per minute, and the peak memory of a worker;
+- the sandbox's start-up cost: a confined child (bubblewrap, namespaces,
+  seccomp, the runner's confinement report) against a child with resource
+  limits only, each started and stopped.
 """
 
 import argparse
@@ -36,6 +39,33 @@ def isolation_overhead(repeats: int) -> dict[str, float]:
     return side_by_side({"isolated": lambda: grade(SOLUTIONS),
                          "in process": lambda: grade(SOLUTIONS, isolated=False)},
                         repeats=repeats, warmup=0)
+
+
+def startup_cost(repeats: int) -> dict[str, float]:
+    """Median seconds to start (and stop) one child, confined and with limits only."""
+    from grader.run import sandbox
+    from grader.run.child import Child
+
+    scratch = Path(tempfile.mkdtemp(prefix="dlmath-"))
+
+    def start(mode: str) -> None:
+        child = Child(scratch, mode)
+        child.start()
+        child.stop()
+
+    def limits_only() -> None:
+        unavailable = sandbox.check_available
+        sandbox.check_available = lambda: "measuring the limits-only child"
+        try:
+            start(sandbox.BEST_EFFORT)
+        finally:
+            sandbox.check_available = unavailable
+
+    try:
+        return side_by_side({"confined": lambda: start(sandbox.REQUIRE),
+                             "limits only": limits_only}, repeats=repeats, warmup=1)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def cli_grade(repeats: int) -> float:
@@ -82,6 +112,10 @@ def main() -> int:
     print(f"  in process, no isolation   {medians['in process']:7.2f} s")
     print(f"  overhead                   {overhead:7.2f}x   (goal <= 1.3x: "
           f"{'yes' if overhead <= 1.3 else 'NO'})")
+    starts = startup_cost(max(5, repeats * 3))
+    print(f"  sandbox start-up           {starts['confined']:7.3f} s per child "
+          f"(limits only: {starts['limits only']:.3f} s; one child serves a whole submission "
+          "unless it dies)")
     cli = cli_grade(repeats)
     print(f"  `dlmath grade solutions`   {cli:7.2f} s    (a fresh process, torch's import "
           f"included; goal <= 20 s: {'yes' if cli <= 20 else 'NO'})")

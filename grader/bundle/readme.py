@@ -1,10 +1,15 @@
 """The README.md of the student bundle."""
 
-STUDENT_README = """\
+from grader.child.policy import ALLOWED_TOP_LEVEL
+
+ALLOWED = ", ".join(f"`{name}`" for name in sorted(ALLOWED_TOP_LEVEL))
+
+STUDENT_README = f"""\
 # dlmath: the mathematical foundations of deep learning, from scratch
 
 You will write the forward and backward passes of activations, losses,
-linear layers, optimizers, convolution, RNNs and attention in plain NumPy.
+linear layers, optimizers, convolution, RNNs, attention, normalization,
+dropout and schedules, transformer pieces, LSTMs and GRUs in plain NumPy.
 Hidden checks hold every function to PyTorch and grade your work.
 
 ## Set up
@@ -23,7 +28,8 @@ python3 -m venv .venv
    function's docstring gives its definition, its arguments and returns with
    shapes, and the conventions to follow; deriving the gradient is yours.
    Replace each `raise NotImplementedError(...)` with your code. A unit file
-   may import only `numpy` and the Python standard library.
+   may import only these modules (and their submodules): {ALLOWED}. Any
+   other import fails when your work is graded, and is named in the report.
 3. Open the unit's notebook beside it (`exercises/activations.ipynb`, with
    `.venv/bin/jupyter notebook`): it runs your code, draws what it computes,
    and its last cells run the public checks of each function.
