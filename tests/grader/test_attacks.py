@@ -90,10 +90,10 @@ def _classmates() -> dict:
     """A student who leaves CPU burners behind, and a classmate graded at the same time."""
     attacker, classmate = _Child("spin"), _Child("spin")
     try:
-        alone = classmate.attempt("busy", 1_000_000)["value"]
+        alone = classmate.attempt("busy", 1_000_000)
         started = attacker.attempt("fork_spinners", 8)
         left = attacker.attempt("processes")
-        beside = classmate.attempt("busy", 1_000_000)["value"]
+        beside = classmate.attempt("busy", 1_000_000)
         killed = attacker.attempt("kill_everyone")
         return {"started": started, "left_after_the_call": left, "classmate_alone": alone,
                 "classmate_beside": beside, "kill_everyone": killed,
@@ -125,7 +125,7 @@ def _grader_memory(function: str, size: int) -> dict:
 
 
 def _drive(what: list[str]) -> dict:
-    from grader.run.sandbox import SandboxUnavailable
+    from grader.errors import SandboxUnavailable
 
     try:
         if what[0] == "child":
@@ -193,7 +193,7 @@ def test_one_student_cannot_kill_a_classmate_or_the_grader(attacked):
     "namespace but the runner after each call, or a cgroup with a CPU quota per child"))
 def test_processes_a_call_leaves_behind_do_not_keep_running(attacked):
     _, facts = attacked
-    assert facts["classmates"]["started"]["value"] > 0  # the attack itself ran
+    assert facts["classmates"]["started"].get("value", 0) > 0, facts  # the attack itself ran
     assert len(facts["classmates"]["left_after_the_call"]["value"]) <= 1  # the runner alone
 
 
@@ -475,8 +475,8 @@ def test_names_that_look_identical_are_refused(tmp_path):
     "in student messages with a placeholder where grader/child/runner.py _error builds "
     "them (or in grader/score/outcome.py _student_error)"))
 def test_a_regrade_is_byte_identical_even_with_addresses_in_messages():
+    from grader.errors import StudentError
     from grader.load.submission import load_submission, make_scratch, remove_scratch
-    from grader.run.child import StudentError
     from grader.run.session import Session, SubmissionProxy
     from grader.score.outcome import classify
 
@@ -640,6 +640,53 @@ def test_gradescope_output_is_plain_text_without_control_characters(noisy_grades
 
 def test_gradescope_refuses_a_link_out_of_the_submission(noisy_gradescope):
     assert noisy_gradescope["score"] == 0
+
+
+# --------------------------------------------------------------------------------------
+# nbgrader (dlmath autograde).
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "grader/nbgrader/autograde.py _grade_in_sandbox refuses a <unit>.py that is a link, "
+    "but not an assignment folder that is one: submitted/eve/losses -> solutions/ "
+    "(nbgrader's own folder name is the unit's, and solutions/ holds <unit>.py) is graded "
+    "on the reference solution, and that score is written into the gradebook as the "
+    "sandbox's. Fix: refuse (lstat) a student or assignment folder that is a link, in "
+    "students_of() or before copying"))
+def test_dlmath_autograde_does_not_grade_a_linked_assignment_folder(tmp_path):
+    autograde = pytest.importorskip("grader.nbgrader.autograde")
+    course = tmp_path / "course"
+    folder = course / "submitted" / "eve" / "losses"
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(SOLUTIONS, target_is_directory=True)
+    results = autograde._grade_in_sandbox(course, "losses", "eve", folder, 10.0, "require")
+    assert json.loads(results.read_text())["hidden"]["score"] == 0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "grader/nbgrader/kernel.py command() runs the autograde kernel, which executes the "
+    "student's notebook, in the host's network namespace (nbgrader talks to it over TCP): "
+    "the notebook reaches every service on localhost (an unauthenticated Dask scheduler, "
+    "as grade-class --scheduler uses, runs whatever it is sent, outside any sandbox) and "
+    "the internet. Fix: --unshare-net with the kernel's ZMQ sockets on the ipc transport "
+    "(a connection file with transport 'ipc', its socket folder bound into the sandbox)"))
+def test_the_confined_kernel_cannot_reach_localhost(tmp_path):
+    import socket
+
+    kernel = pytest.importorskip("grader.nbgrader.kernel")
+    connection = tmp_path / "kernel.json"
+    connection.write_text("{}")
+    args = kernel.command(str(connection), str(tmp_path), None)
+    wrapper = args[:args.index("--")]
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        probe = (f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=5); "
+                 "print('connected')")
+        done = subprocess.run([*wrapper, "--", sys.executable, "-I", "-c", probe],
+                              capture_output=True, text=True, timeout=60)
+    assert "connected" not in done.stdout, done.stderr[-1000:]
 
 
 if __name__ == "__main__":
