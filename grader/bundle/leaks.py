@@ -12,7 +12,13 @@ A folder leaks when one of its files
   outside the solution regions, such as ``return out, cache``);
 - holds a distinctive line of a hidden suite ``tests/hidden/test_*.py``: one
   that is not trivial (as above) and that no shared, shipped file (the public
-  suite, its helpers, the grader) holds too.
+  suite, its helpers, the grader) holds too;
+- unless the answers are released (``allow_answers``, ``dlmath release
+  --with-answers``): is one of the answers files ``ANSWERS`` (the worked
+  derivations, ``docs/answers.md``, and the keys of the notebooks' inline
+  questions, ``docs/answers-notebooks.toml``), under any name, or holds a
+  distinctive line of the appendix that course.md does not hold, or the
+  assertion of a notebook key.
 
 Lines are compared after stripping them and collapsing runs of white space.
 Notebooks are read cell by cell (sources and text outputs), .zip files
@@ -30,11 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader.authoring.sync import BEGIN, END
+from grader.compat import tomllib
 from grader.paths import HIDDEN_TESTS, PUBLIC_TESTS, REPO_ROOT, SOLUTIONS, TESTS
 
 MIN_LINE = 20
 MIN_COPY_BYTES = 64  # smaller files (an empty __init__.py) say nothing
 SECRET_FOLDERS = ("solutions", "tests/hidden", "tests/submissions", "tests/grader")
+ANSWERS = ("docs/answers.md", "docs/answers-notebooks.toml")  # released after the deadline
 MAX_REPORTED = 20
 _TRIVIAL = re.compile(r"#|(if|elif|else|try|except|finally)\b.*:$|raise\b|(import|from)\s")
 
@@ -69,6 +77,8 @@ class Secrets:
     solution_lines: dict[str, str] = field(default_factory=dict)  # line -> where it comes from
     hidden_lines: dict[str, str] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # sha256 -> the secret file
+    answer_lines: dict[str, str] = field(default_factory=dict)  # allowed with the answers
+    answer_digests: dict[str, str] = field(default_factory=dict)
 
 
 def normalise(line: str) -> str:
@@ -110,7 +120,28 @@ def load_secrets(root: Path = REPO_ROOT) -> Secrets:
                 data = path.read_bytes()
                 if len(data) >= MIN_COPY_BYTES:
                     secrets.digests[_digest(data)] = path.relative_to(root).as_posix()
+    _load_answers(root, secrets)
     return secrets
+
+
+def _load_answers(root: Path, secrets: Secrets) -> None:
+    """Index the answers appendix and the notebook keys (secret until released)."""
+    course = root / "course.md"
+    shipped = {normalise(line) for line in course.read_text().splitlines()} if (
+        course.is_file()) else set()
+    appendix, keys = (root / name for name in ANSWERS)
+    if appendix.is_file():
+        secrets.answer_digests[_digest(appendix.read_bytes())] = ANSWERS[0]
+        for number, line in enumerate(appendix.read_text().splitlines(), start=1):
+            text = normalise(line)
+            if len(text) >= MIN_LINE and text not in shipped:
+                secrets.answer_lines.setdefault(text, f"{ANSWERS[0]}:{number}")
+    if keys.is_file():
+        secrets.answer_digests[_digest(keys.read_bytes())] = ANSWERS[1]
+        for qid, entry in tomllib.loads(keys.read_text()).items():
+            for line in str(entry.get("check", "")).splitlines():
+                if normalise(line):
+                    secrets.answer_lines.setdefault(normalise(line), f"{ANSWERS[1]} [{qid}]")
 
 
 def _shared_sources(root: Path) -> list[Path]:
@@ -131,8 +162,12 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def scan(folder: Path, secrets: Secrets | None = None) -> list[Leak]:
-    """Every leak in ``folder`` (a folder meant for students), in file order."""
+def scan(folder: Path, secrets: Secrets | None = None, allow_answers: bool = False) -> list[Leak]:
+    """Every leak in ``folder`` (a folder meant for students), in file order.
+
+    ``allow_answers`` accepts the answers appendix and the notebook keys: the
+    folder is released after the deadline.
+    """
     secrets = secrets or load_secrets()
     folder = Path(folder)
     leaks: list[Leak] = []
@@ -140,18 +175,19 @@ def scan(folder: Path, secrets: Secrets | None = None) -> list[Leak]:
         relative = path.relative_to(folder).as_posix()
         if "__pycache__" in path.parts:
             continue
-        leaks.extend(_scan_file(relative, path.read_bytes(), secrets))
+        leaks.extend(_scan_file(relative, path.read_bytes(), secrets, allow_answers))
     return leaks
 
 
-def check(folder: Path, secrets: Secrets | None = None) -> None:
-    """Raise ``LeakError`` if ``folder`` leaks anything."""
-    leaks = scan(folder, secrets)
+def check(folder: Path, secrets: Secrets | None = None, allow_answers: bool = False) -> None:
+    """Raise ``LeakError`` if ``folder`` leaks anything (``allow_answers``: see :func:`scan`)."""
+    leaks = scan(folder, secrets, allow_answers)
     if leaks:
         raise LeakError(Path(folder), leaks)
 
 
-def _scan_file(relative: str, data: bytes, secrets: Secrets) -> list[Leak]:
+def _scan_file(relative: str, data: bytes, secrets: Secrets,
+               allow_answers: bool = False) -> list[Leak]:
     leaks = []
     for secret in SECRET_FOLDERS:
         if _under(relative, secret):
@@ -159,6 +195,10 @@ def _scan_file(relative: str, data: bytes, secrets: Secrets) -> list[Leak]:
     copied = secrets.digests.get(_digest(data))
     if copied is not None:
         leaks.append(Leak(relative, "", f"a copy of {copied}"))
+    answers = secrets.answer_digests.get(_digest(data))
+    if not allow_answers and answers is not None:
+        leaks.append(Leak(relative, "", f"a copy of {answers}, which ships only after the "
+                                        "deadline (dlmath release --with-answers)"))
     for where, line in _lines(relative, data):
         text = normalise(line)
         if text in secrets.solution_lines:
@@ -167,8 +207,11 @@ def _scan_file(relative: str, data: bytes, secrets: Secrets) -> list[Leak]:
         elif text in secrets.hidden_lines:
             leaks.append(Leak(relative, where,
                               f"hidden-check code from {secrets.hidden_lines[text]}: {text!r}"))
+        elif not allow_answers and answers is None and text in secrets.answer_lines:
+            leaks.append(Leak(relative, where,
+                              f"an answer from {secrets.answer_lines[text]}: {text[:80]!r}"))
     if relative.endswith(".zip"):
-        leaks.extend(_scan_zip(relative, data, secrets))
+        leaks.extend(_scan_zip(relative, data, secrets, allow_answers))
     return leaks
 
 
@@ -178,13 +221,15 @@ def _under(relative: str, folder: str) -> bool:
     return any(parts[i:i + len(wanted)] == wanted for i in range(len(parts) - len(wanted)))
 
 
-def _scan_zip(relative: str, data: bytes, secrets: Secrets) -> list[Leak]:
+def _scan_zip(relative: str, data: bytes, secrets: Secrets,
+              allow_answers: bool = False) -> list[Leak]:
     leaks = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
                 if not info.is_dir():
-                    leaks += _scan_file(f"{relative}/{info.filename}", zf.read(info), secrets)
+                    leaks += _scan_file(f"{relative}/{info.filename}", zf.read(info), secrets,
+                                        allow_answers)
     except zipfile.BadZipFile:
         pass
     return leaks

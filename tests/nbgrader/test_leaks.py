@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from grader.bundle import leaks
-from grader.paths import EXERCISES, HIDDEN_TESTS, PUBLIC_TESTS, SOLUTIONS
+from grader.compat import tomllib
+from grader.paths import EXERCISES, HIDDEN_TESTS, PUBLIC_TESTS, REPO_ROOT, SOLUTIONS
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,45 @@ def test_every_solution_region_holds_a_secret_line(secrets):
     copies = set(secrets.digests.values())
     assert "tests/hidden/test_activations.py" in copies
     assert any(p.startswith("tests/submissions/bugs/") for p in copies)
+
+
+def mine(found, *paths):
+    """The leaks found in ``paths`` (the files a test planted), in order."""
+    return [leak for leak in found if leak.path in paths]
+
+
+def answer_line():
+    """A line of the answers appendix that course.md does not hold."""
+    course = {leaks.normalise(line) for line in (REPO_ROOT / "course.md").read_text().splitlines()}
+    lines = (REPO_ROOT / leaks.ANSWERS[0]).read_text().splitlines()
+    return next(line for line in lines if r"\odot s \odot (1 - s)" in line
+                and leaks.normalise(line) not in course)
+
+
+def test_the_answers_appendix_is_a_secret_until_released(clean, secrets):
+    shutil.copy(REPO_ROOT / leaks.ANSWERS[0], clean / "notes.md")
+    found = mine(leaks.scan(clean, secrets), "notes.md")
+    assert [(leak.path, leak.where) for leak in found] == [("notes.md", "")]
+    assert "docs/answers.md" in found[0].what and "--with-answers" in found[0].what
+    assert mine(leaks.scan(clean, secrets, allow_answers=True), "notes.md") == []
+
+
+def test_a_worked_answer_pasted_into_a_notebook_is_caught(clean, secrets):
+    line = answer_line()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"Hint\n{line}")])
+    nbformat.write(nb, clean / "lesson.ipynb")
+    found = mine(leaks.scan(clean, secrets), "lesson.ipynb")
+    assert [(leak.path, leak.where) for leak in found] == [("lesson.ipynb",
+                                                            "cell 0 source line 2")]
+    assert "an answer from docs/answers.md" in found[0].what
+    assert mine(leaks.scan(clean, secrets, allow_answers=True), "lesson.ipynb") == []
+
+
+def test_a_notebook_key_is_caught_and_course_md_is_not(clean, secrets):
+    keys = tomllib.loads((REPO_ROOT / leaks.ANSWERS[1]).read_text())
+    key = keys["conv-q2"]["check"]
+    (clean / "check.py").write_text(f"output_height = 4\n{key}\n")
+    shutil.copy(REPO_ROOT / "course.md", clean / "course.md")
+    found = mine(leaks.scan(clean, secrets), "check.py", "course.md")
+    assert [(leak.path, leak.where) for leak in found] == [("check.py", "line 2")]
+    assert "docs/answers-notebooks.toml [conv-q2]" in found[0].what

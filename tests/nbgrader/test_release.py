@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 
 from grader.bundle import build, leaks
 from grader.commands import release
-from grader.paths import EXERCISES, SOLUTIONS
+from grader.paths import EXERCISES, REPO_ROOT, SOLUTIONS
 from grader.score.rubric import load_rubric
 from grader.units import UNITS
 
@@ -19,6 +20,7 @@ REQUIRED = {"README.md", "course.md", "pyproject.toml", "constraints.txt", "test
             "tests/conftest.py", "tests/strategies.py", "tests/oracle.py",
             "tests/public/test_activations.py", "grader/cli.py", "grader/nbgrader/cells.py",
             "grader/rubric/activations.toml", "dlmath/units.py"}
+ROOT = REPO_ROOT
 FORBIDDEN = ("solutions/", "tests/hidden/", "tests/submissions/", "tests/grader/",
              "tests/nbgrader/", "examples/", ".ci/")
 
@@ -116,3 +118,49 @@ def test_release_refuses_a_non_empty_folder_without_force(tmp_path, capsys):
 
 def test_the_rubric_covers_every_released_unit():
     assert build.released_units() == [u for u in UNITS if u in load_rubric()]
+
+
+def test_the_bundle_has_the_figures_and_no_answers(bundle):
+    out, files = bundle
+    figures = {f for f in files if f.startswith("docs/")}
+    assert figures and all(f.startswith("docs/figures/") and f.endswith(".svg") for f in figures)
+    linked = set(re.findall(r"\]\((docs/figures/[a-z0-9-]+\.svg)\)",
+                            (out / "course.md").read_text()))
+    assert linked and linked <= figures  # every figure course.md shows is there
+    assert not {*leaks.ANSWERS} & set(files)
+    notebooks = "".join((out / "exercises" / f"{u}.ipynb").read_text() for u in UNITS)
+    assert "HIDDEN TESTS" not in notebooks
+
+
+@pytest.fixture(scope="module")
+def answered_bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release-answers") / "bundle"
+    code = release.run(argparse.Namespace(dir=out, force=False, with_answers=True))
+    assert code == 0
+    return out
+
+
+def test_with_answers_ships_the_appendix_and_the_keys(answered_bundle, bundle, capsys):
+    out = answered_bundle
+    for name in leaks.ANSWERS:
+        assert (out / name).read_bytes() == (ROOT / name).read_bytes()
+    assert leaks.scan(out, allow_answers=True) == []
+    found = leaks.scan(out)  # the same folder before the deadline: refused
+    assert {leak.path for leak in found} == set(leaks.ANSWERS)
+    assert all("--with-answers" in leak.what for leak in found)
+    plain, _ = bundle
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+        [*leaks.ANSWERS, *(p.relative_to(plain).as_posix() for p in plain.rglob("*")
+                           if p.is_file())])
+
+
+def test_release_says_whether_the_answers_are_in(tmp_path, capsys):
+    assert release.run(argparse.Namespace(dir=tmp_path / "plain", force=False)) == 0
+    assert "not in it" in capsys.readouterr().out
+    assert not (tmp_path / "plain" / "docs" / "answers.md").exists()
+    parser = argparse.ArgumentParser()
+    release.register(parser.add_subparsers())
+    args = parser.parse_args(["release", str(tmp_path / "late"), "--with-answers"])
+    assert args.with_answers and args.run(args) == 0
+    assert "includes the answers" in capsys.readouterr().out
+    assert (tmp_path / "late" / "docs" / "answers.md").is_file()
