@@ -133,15 +133,17 @@ plots.show(fig)
 # YOUR ANSWER HERE
 
 # %% [markdown]
-# **Question 2 (1 point).** Multiple choice: the gradient of `weight_hh` at step `t` is `Delta_t^T`
-# times (a) `H_t`, (b) `H_{t-1}`, (c) `X_t`. Set `weight_hh_choice` to
-# `"a"`, `"b"` or `"c"`.
+# **Question 2 (1 point).** Predict, then check: a cell with hidden size 1,
+# `weight_hh = 0.5` and inputs that keep every pre-activation at 0 (so the
+# tanh's derivative is 1 at every step). What is the derivative of `h_10`
+# with respect to `h_0`? Set `gradient_after_10` to it (Problem 8.3 of the
+# course).
 
 # %% answer: rnn-q2
-weight_hh_choice = None  # "a", "b" or "c"
+gradient_after_10 = None  # a number
 
 # %% check: rnn-q2 points=1
-assert weight_hh_choice in ("a", "b", "c"), "set weight_hh_choice to 'a', 'b' or 'c'"
+assert gradient_after_10 is not None, "set gradient_after_10 in the cell above"
 
 # %% [markdown]
 # ## Check your gradients
