@@ -5,8 +5,7 @@ from pathlib import Path
 from grader.batch import store
 from grader.report.class_report import write_class_report
 from grader.report.csv_report import grades_csv
-
-GRADES, CLASS_REPORT = "grades.csv", "class_report.md"
+from grader.report.layout import CLASS_REPORT, GRADES
 
 
 def write_class_files(out: Path, students: list[str]) -> dict[str, dict]:

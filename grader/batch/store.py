@@ -5,10 +5,9 @@ import os
 from pathlib import Path
 
 from grader.report.json_report import to_json
+from grader.report.layout import FEEDBACK, REPORTS
 from grader.report.markdown import feedback_markdown
 from grader.score.scoring import Report
-
-REPORTS, FEEDBACK = "reports", "feedback"
 
 
 def write_atomic(path: Path, text: str) -> None:

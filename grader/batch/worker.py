@@ -53,9 +53,9 @@ def import_grader() -> None:
 
 def grade_parcel(name: str, parcel: bytes, units: list[str] | None, options: dict) -> Graded:
     """Grade the student ``name`` from ``parcel``; never raises for the student's sake."""
+    from grader.errors import SandboxUnavailable
     from grader.load.submission import SubmissionError
     from grader.pipeline import grade
-    from grader.run.sandbox import SandboxUnavailable
     from grader.run.suite import SuiteError
 
     with _ONE_AT_A_TIME:

@@ -132,7 +132,7 @@ def render(result: PublicResult, console) -> None:
     from rich.table import Table
 
     from grader.report.table import STYLE
-    from grader.report.text import rich_escape
+    from grader.text import rich_escape
 
     console.print(NOT_THE_GRADE, highlight=False)
     table = Table(title=f"dlmath check: public checks of {result.folder}")

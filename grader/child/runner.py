@@ -41,7 +41,7 @@ _PR_SET_PDEATHSIG = 1
 _NUMPY_LAZY = ("numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ctypeslib")
 
 
-class Child:
+class Host:
     """The child's state: loaded units and the objects behind handles."""
 
     def __init__(self, first_handle: int):
@@ -163,7 +163,7 @@ def _where(exc: BaseException, unit_files: set[str]) -> str:
     return f"{name}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}"
 
 
-def _error(exc: BaseException, child: Child) -> dict:
+def _error(exc: BaseException, child: Host) -> dict:
     message = str(exc)
     if isinstance(exc, SyntaxError):
         message = f"{exc.msg} (line {exc.lineno})"
@@ -177,7 +177,7 @@ def _error(exc: BaseException, child: Child) -> dict:
     }
 
 
-def install_import_guard(child: Child) -> None:
+def install_import_guard(child: Host) -> None:
     """Make imports made by submission code fail unless the policy allows them."""
     original_import = builtins.__import__
 
@@ -240,7 +240,7 @@ def serve(settings: dict) -> None:
     read_fd, write_fd = settings["read_fd"], settings["write_fd"]
     confine_self(settings)
     codec.write_frame(write_fd, codec.encode({"ok": True, "value": observe()}))
-    child = Child(settings["first_handle"])
+    child = Host(settings["first_handle"])
     install_import_guard(child)
     while True:
         try:
@@ -259,7 +259,7 @@ def main(settings: str) -> None:
     serve(json.loads(settings))
 
 
-def handle(child: Child, request: dict) -> dict:
+def handle(child: Host, request: dict) -> dict:
     op = request.get("op")
     try:
         if op == "load":

@@ -27,11 +27,11 @@ def register(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from grader.errors import SandboxUnavailable
     from grader.load.submission import SubmissionError, check_submission_path
     from grader.pipeline import grade
     from grader.report.json_report import to_json
     from grader.report.table import render
-    from grader.run.sandbox import SandboxUnavailable
 
     try:
         check_submission_path(args.path)

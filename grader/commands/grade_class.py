@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from grader.report.class_table import print_class
-    from grader.report.text import plain
+    from grader.text import plain
 
     try:
         check_class_options(args)

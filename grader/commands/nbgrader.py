@@ -23,9 +23,9 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.authoring.notebook import StaleStub
     from grader.bundle.leaks import LeakError
     from grader.nbgrader.course import CONFIG, generate, write_course
-    from grader.nbgrader.notebook import StaleStub
     from grader.score.rubric import load_rubric
 
     units = [u for u in load_rubric() if args.units is None or u in args.units]

@@ -4,14 +4,15 @@ import json
 import sys
 from pathlib import Path
 
+from grader.errors import SandboxUnavailable
 from grader.gradescope.build import CONFIG
 from grader.gradescope.results import results
 from grader.load.submission import SubmissionError
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
-from grader.report.text import plain
-from grader.run.sandbox import REQUIRE, SandboxUnavailable
+from grader.run.sandbox import REQUIRE
 from grader.settings import CALL_TIMEOUT
+from grader.text import plain
 
 
 def refused(reason: str) -> dict:

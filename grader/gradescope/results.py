@@ -5,9 +5,9 @@ is declared ``text``: Gradescope then shows it as typed, never as HTML or Markdo
 """
 
 from grader.report.table import GRADER_ERROR, count_grader_errors
-from grader.report.text import plain, plural
 from grader.score.rubric import load_rubric
 from grader.score.scoring import Report
+from grader.text import plain, plural
 
 VISIBILITIES = ("after_published", "after_due_date", "visible", "hidden")
 TEXT = "text"

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import nbformat
 
+from grader.authoring.notebook import grade_id
 from grader.bundle.selfcheck import run_public
 from grader.nbgrader.course import KERNEL, nbgrader_env
 from grader.nbgrader.kernel import RESULTS_ENV
-from grader.nbgrader.notebook import grade_id
 from grader.pipeline import grade
 from grader.run import sandbox
 from grader.score.rubric import load_rubric

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from grader.nbgrader.kernel import CONFINED_ENV, RESULTS_ENV
 from grader.paths import REPO_ROOT
-from grader.report.text import plain
 from grader.settings import CALL_TIMEOUT
+from grader.text import plain
 
 WORKER_LIMIT = 3600  # seconds a whole run may take before it is abandoned
 _cache: dict[tuple[str, str, str], dict] = {}

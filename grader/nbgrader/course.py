@@ -19,9 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.authoring.notebook import build_notebook, stub_source, write_notebook
 from grader.bundle import leaks
 from grader.nbgrader.kernel import kernelspec
-from grader.nbgrader.notebook import build_notebook, stub_source, write_notebook
 from grader.score.rubric import load_rubric
 from grader.units import unit_file
 

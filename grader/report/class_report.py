@@ -17,7 +17,7 @@ from statistics import mean, median
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from grader.report.text import markdown_cell, markdown_escape, plural
+from grader.text import markdown_cell, markdown_escape, plural
 
 HISTOGRAM, PASS_RATES = "score_histogram.png", "pass_rates.png"
 GRADER_ERROR, MISSING, PASSED = "grader_error", "missing", "passed"

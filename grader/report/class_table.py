@@ -5,11 +5,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader.batch.classfiles import CLASS_REPORT, GRADES
-from grader.batch.store import FEEDBACK, REPORTS
 from grader.report.class_report import grader_errors
+from grader.report.layout import CLASS_REPORT, FEEDBACK, GRADES, REPORTS
 from grader.report.table import confinement_of, confinement_summary, is_full
-from grader.report.text import plural, rich_escape, rich_text
+from grader.text import plural, rich_escape, rich_text
 
 
 def print_class(reports: dict[str, dict], out: Path, console: Console) -> None:

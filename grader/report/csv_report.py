@@ -7,7 +7,7 @@ spreadsheet formula injection (a leading ``= + - @`` gets a ``'``).
 import csv
 import io
 
-from grader.report.text import csv_cell
+from grader.text import csv_cell
 
 
 def grades_csv(reports: dict[str, dict]) -> str:

@@ -8,8 +8,8 @@ of the report, the class report included, starts from harmless text.
 import json
 from dataclasses import asdict
 
-from grader.report.text import plain
 from grader.score.scoring import Report
+from grader.text import plain
 
 
 def to_json(report: Report, capstones: list | None = None) -> str:

@@ -10,8 +10,8 @@ from grader.report.table import (
     confinement_summary,
     count_grader_errors,
 )
-from grader.report.text import markdown_cell, markdown_escape, plural
 from grader.score.scoring import Report
+from grader.text import markdown_cell, markdown_escape, plural
 
 
 def feedback_markdown(student: str, report: Report) -> str:

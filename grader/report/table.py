@@ -10,8 +10,8 @@ from dataclasses import asdict, is_dataclass
 from rich.console import Console
 from rich.table import Table
 
-from grader.report.text import plain, plural, rich_escape, rich_text
 from grader.score.scoring import Report
+from grader.text import plain, plural, rich_escape, rich_text
 
 GRADER_ERROR = "grader_error"
 STYLE = {"passed": "green", "failed": "red", "error": "magenta", "timeout": "yellow",

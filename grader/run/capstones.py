@@ -9,9 +9,10 @@ beside its target.
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.errors import ChildError
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.run import sandbox
-from grader.run.child import Child, ChildError
+from grader.run.child import Child
 from grader.settings import CAPSTONE_TIMEOUT
 
 

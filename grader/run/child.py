@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy
 
 from grader.child import codec
+from grader.errors import CallTimeout, ChildDied
 from grader.run import sandbox
 from grader.settings import CHILD_START_TIMEOUT
 
@@ -37,33 +38,6 @@ _CHILD_ENV = {
 _BOOT = ("import sys; sys.path[:0] = {path!r}; "
          "from {package}.runner import main; main(sys.argv[1])")
 _REPO = Path(__file__).resolve().parents[2]
-
-
-class ChildError(Exception):
-    """A request that did not produce a reply from submission code."""
-
-    function = ""  # the submission function that was running, once known
-
-
-class CallTimeout(ChildError):
-    """The child did not answer in time and was killed."""
-
-
-class ChildDied(ChildError):
-    """The child exited, crashed, or broke the protocol."""
-
-
-@dataclass
-class StudentError(Exception):
-    """Submission code raised an exception (reported by the child)."""
-
-    type: str
-    message: str
-    where: str = ""
-    function: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.type}: {self.message}"
 
 
 @dataclass

@@ -3,13 +3,14 @@
 Only for measuring what isolation costs (``benchmarks/grading.py``) and for
 trusted code: a hung, crashing or hostile submission takes the grader down.
 It serves the checks exactly as ``Session`` does, through the child's own
-``Child`` class, minus the process boundary and its encoding.
+``Host`` class, minus the process boundary and its encoding.
 """
 
 from pathlib import Path
 
-from grader.child.runner import Child
-from grader.run.child import Reply, StudentError
+from grader.child.runner import Host
+from grader.errors import StudentError
+from grader.run.child import Reply
 from grader.run.session import Session
 from grader.units import unit_file
 
@@ -20,7 +21,7 @@ class LocalSession(Session):
     def __init__(self, folder: Path, timeout: float):
         self.folder = Path(folder).resolve()
         self.timeout = timeout
-        self.local = Child(first_handle=1)
+        self.local = Host(first_handle=1)
         self.broken = None
         self.last = None
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy
 
+from grader.errors import SandboxUnavailable
 from grader.run import seccomp
 
 REQUIRE, BEST_EFFORT = "require", "best-effort"
@@ -46,10 +47,6 @@ INSIDE_UID = 1000  # the child's uid inside its user namespace (as a normal user
 _UID_BASE = 1_000_000  # as root: + pid * 512 + a counter, never shared by two children
 _CHILD_PACKAGE = Path(__file__).resolve().parents[1] / "child"
 _counter = itertools.count()
-
-
-class SandboxUnavailable(RuntimeError):
-    """The allow-list sandbox cannot be built on this machine (the message says why)."""
 
 
 @dataclass(frozen=True)

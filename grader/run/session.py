@@ -11,26 +11,19 @@ import time
 from pathlib import Path
 
 from grader.child.codec import Handle
+from grader.errors import (
+    BudgetSpent,
+    CallTimeout,
+    ChildDied,
+    ChildError,
+    StudentError,
+    UnitLoadError,
+    UnitMissing,
+)
 from grader.run import sandbox
-from grader.run.child import CallTimeout, Child, ChildDied, ChildError, Reply, StudentError
+from grader.run.child import Child, Reply
 from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 from grader.units import unit_file
-
-
-class UnitMissing(Exception):
-    """The submission has no file for this unit."""
-
-
-class UnitLoadError(Exception):
-    """A unit file could not be imported in the child."""
-
-    def __init__(self, unit: str, cause: Exception):
-        super().__init__(f"{unit_file(unit)} could not be imported: {cause}")
-        self.unit, self.cause = unit, cause
-
-
-class BudgetSpent(CallTimeout):
-    """The unit's time budget was used up before this call."""
 
 
 class Session:

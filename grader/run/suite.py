@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.errors import UnitLoadError
 from grader.paths import REPO_ROOT
 from grader.run import sandbox
 from grader.run.plugin import GradingRun
-from grader.run.session import UnitLoadError
 from grader.score.outcome import ItemOutcome
 from grader.settings import UNIT_BUDGET
 

@@ -6,12 +6,17 @@ from pathlib import Path
 
 from hypothesis.errors import HypothesisException
 
+from grader.errors import (
+    CallTimeout,
+    ChildDied,
+    SandboxUnavailable,
+    StudentError,
+    UnitLoadError,
+    UnitMissing,
+)
 from grader.feedback.expect import CheckFailed
 from grader.paths import TESTS
-from grader.report.text import plain
-from grader.run.child import CallTimeout, ChildDied, StudentError
-from grader.run.sandbox import SandboxUnavailable
-from grader.run.session import UnitLoadError, UnitMissing
+from grader.text import plain
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 # The oracle or the checks' own code failed: not the student's doing. Scores 0, and every

@@ -5,9 +5,9 @@ The result has exactly the shape of the contract's JSON report.
 
 from dataclasses import dataclass, field
 
-from grader.report.text import plain
 from grader.score.outcome import ERROR, FAILED, GRADER_ERROR, PASSED, TIMEOUT, ItemOutcome
 from grader.score.rubric import Check
+from grader.text import plain
 from grader.units import unit_file
 
 GRADED, MISSING = "graded", "missing"

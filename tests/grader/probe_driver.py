@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy
 
+from grader.errors import ChildDied, SandboxUnavailable
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import HIDDEN_TESTS, REPO_ROOT, SOLUTIONS
-from grader.run.child import ChildDied
-from grader.run.sandbox import REQUIRE, SandboxUnavailable
+from grader.run.sandbox import REQUIRE
 from grader.run.session import Session, SubmissionProxy
 
 PROBE = Path(__file__).resolve().parents[1] / "submissions" / "probe"

@@ -57,11 +57,6 @@ def test_feedback_names_what_happened(hostile):
     assert any("imports torch" in flag for flag in hostile[0].flags)
 
 
-def test_grading_ends_in_bounded_time(hostile):
-    # five checks call the looping relu_forward once each; nothing else may wait
-    assert hostile[1] < 60
-
-
 def test_the_child_holds_no_torch_tests_or_solutions():
     scratch = make_scratch()
     load_submission(SOLUTIONS, scratch)

@@ -27,8 +27,8 @@ from grader.report.csv_report import grades_csv
 from grader.report.json_report import to_json
 from grader.report.markdown import feedback_markdown
 from grader.report.table import render
-from grader.report.text import markdown_escape, plain, rich_escape, rich_text
 from grader.score.scoring import CheckResult, Report, UnitResult
+from grader.text import markdown_escape, plain, rich_escape, rich_text
 
 CLEAR = "\x1b[2J\x1b[H ALL CHECKS PASSED"
 TITLE = "\x1b]0;owned\x07title set"

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from grader.errors import BudgetSpent, CallTimeout, StudentError
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import REPO_ROOT
-from grader.run.child import CallTimeout, StudentError
 from grader.run.sandbox import REQUIRE, is_root
-from grader.run.session import BudgetSpent, Session, SubmissionProxy
+from grader.run.session import Session, SubmissionProxy
 from tests.grader import nonroot
 
 PROBE = Path(__file__).resolve().parents[1] / "submissions" / "probe"

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from grader.errors import StudentError
 from grader.feedback.describe import Evidence
 from grader.feedback.expect import (
     expect,
@@ -17,7 +18,6 @@ from grader.feedback.expect import (
     expect_pair,
     expect_unmodified,
 )
-from grader.run.child import StudentError
 from tests import oracle
 from tests.public.test_transformer import (
     distinct_indices,

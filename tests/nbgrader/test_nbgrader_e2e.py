@@ -23,9 +23,9 @@ import time
 import nbformat
 import pytest
 
+from grader.authoring.notebook import grade_id, stub_source
 from grader.bundle import leaks
 from grader.nbgrader.course import nbgrader_env, write_course
-from grader.nbgrader.notebook import grade_id, stub_source
 from grader.paths import HIDDEN_TESTS, SOLUTIONS
 
 UNIT = "activations"
