@@ -72,8 +72,23 @@ def score_unit(unit: str, checks: tuple[Check, ...], outcomes: list[ItemOutcome]
     for outcome in outcomes:
         by_check.setdefault(outcome.check, []).append(outcome)
     results = [score_check(c, by_check[c.id]) for c in checks]
+    _name_root_causes(checks, results, by_check)
     return UnitResult(unit, _total(r.score for r in results),
                       _total(c.points for c in checks), GRADED, results)
+
+
+def _name_root_causes(checks: tuple[Check, ...], results: list[CheckResult],
+                      by_check: dict[str, list[ItemOutcome]]) -> None:
+    """Add to a failed check's feedback the failed checks it depends on, by function."""
+    failed = {r.id for r in results if r.status in (FAILED, ERROR, TIMEOUT)}
+    for check, result in zip(checks, results, strict=True):
+        causes = [d for d in check.depends if d in failed]
+        if result.id not in failed or not causes:
+            continue
+        functions = sorted({o.function for d in causes for o in by_check[d] if o.function})
+        named = ", ".join(functions) or ", ".join(c.split("/")[1] for c in causes)
+        result.feedback += (f" Likely root cause: {named} fails its own checks too "
+                            f"({', '.join(causes)}); fix that first, and this check may pass.")
 
 
 def build_report(units: list[UnitResult], flags: list[str],
