@@ -26,7 +26,14 @@ from tests.public.test_conv import (
     torch_conv2d,
     torch_max_pool2d,
 )
-from tests.strategies import random_array, seeds, upstream
+from tests.strategies import (
+    FLOAT32_TOLERANCE,
+    as_float64,
+    cache_untouched,
+    random_array,
+    seeds,
+    upstream,
+)
 
 
 class Conv(NamedTuple):
@@ -389,41 +396,159 @@ def test_max_pool2d_constant_windows(submission):
 
 FLOAT32_CONV = Conv(2, 3, 2, 6, 5, 3, 2, True, padding=1, seed=71)
 UNPADDED_CONV = Conv(2, 3, 2, 6, 5, 3, 2, True, seed=72)
+GRAD_NAMES = ("grad_x", "grad_weight", "grad_bias")
+# The property checks hold the values of their plain case (stride 1, no padding; 2x2
+# pooling) to torch, so that a stub earns nothing there; the padded float32 case is
+# watched for its dtypes only, so that a padding mistake costs the padding check alone.
+
+
+def _conv_reference(case, dtype, grad):
+    x, weight, bias = case.inputs(dtype)
+    out, grads = oracle.vjp(torch_conv2d, as_float64(x, weight, bias), *as_float64(grad),
+                            stride=case.stride, padding=case.padding)
+    return (x, weight, bias), out.astype(dtype), [
+        None if g is None else g.astype(dtype) for g in grads]
+
+
+def _conv_out_shape(case):
+    x, weight, bias = case.inputs()
+    return oracle.value(torch_conv2d, x, weight, bias, stride=case.stride,
+                        padding=case.padding).shape
+
+
+def _expect_conv_results(out, grads, expected_out, expected_grads, context, **tolerance):
+    expect_array(out, expected_out, "conv2d_forward", context=context, **tolerance)
+    for what, got, want in zip(GRAD_NAMES, grads, expected_grads, strict=True):
+        expect_array(got, want, f"conv2d_backward's {what}", context=context, **tolerance)
 
 
 @pytest.mark.check("conv/float32", fn="conv2d_forward")
 def test_conv2d_float32(submission):
+    grad = upstream(_conv_out_shape(UNPADDED_CONV), 70, dtype=np.float32)
+    inputs, expected_out, expected_grads = _conv_reference(UNPADDED_CONV, np.float32, grad)
+    out, cache = conv_forward(submission, *inputs)
+    expect_dtype(out, np.float32, "conv2d_forward", context="for float32 x, weight and bias")
+    grads = conv_backward(submission, grad, cache)
+    for what, got in zip(GRAD_NAMES, grads, strict=True):
+        expect_dtype(got, np.float32, f"conv2d_backward's {what}", context="for float32 inputs")
+    _expect_conv_results(out, grads, expected_out, expected_grads,
+                         "for float32 x, weight and bias", **FLOAT32_TOLERANCE)
+    # with padding: dtypes only (the padding check holds the values)
     x, weight, bias = FLOAT32_CONV.inputs(np.float32)
     out, cache = conv_forward(submission, x, weight, bias, FLOAT32_CONV.stride,
                               FLOAT32_CONV.padding)
-    expect_dtype(out, np.float32, "conv2d_forward", context="for float32 x, weight and bias")
-    grads = conv_backward(submission, upstream(out.shape, 72, dtype=np.float32), cache)
-    for what, grad in zip(("grad_x", "grad_weight", "grad_bias"), grads, strict=True):
-        expect_dtype(grad, np.float32, f"conv2d_backward's {what}", context="for float32 inputs")
+    expect_dtype(out, np.float32, "conv2d_forward",
+                 context="for float32 x, weight and bias, padding=1")
+    grads = conv_backward(submission, upstream(np.shape(out), 72, dtype=np.float32), cache)
+    for what, grad in zip(GRAD_NAMES, grads, strict=True):
+        expect_dtype(grad, np.float32, f"conv2d_backward's {what}",
+                     context="for float32 inputs, padding=1")
+
+
+def _pool_reference(x, grad):
+    out, (grad_x,) = oracle.vjp(torch_max_pool2d, as_float64(x), *as_float64(grad),
+                                kernel_size=2)
+    return out.astype(x.dtype), grad_x.astype(x.dtype)
 
 
 @pytest.mark.check("conv/float32", fn="max_pool2d_forward")
 def test_max_pool2d_float32(submission):
     x = random_array((2, 3, 5, 6), 73, dtype=np.float32)
+    grad = upstream((2, 3, 2, 3), 74, dtype=np.float32)
+    expected_out, expected_grad = _pool_reference(x, grad)
     out, cache = pool_forward(submission, x, 2)
     expect_dtype(out, np.float32, "max_pool2d_forward", context="for a float32 x")
-    grad_x = submission.conv.max_pool2d_backward(upstream(out.shape, 74, dtype=np.float32), cache)
+    expect_array(out, expected_out, "max_pool2d_forward", context="for a float32 x",
+                 **FLOAT32_TOLERANCE)
+    grad_x = submission.conv.max_pool2d_backward(grad, cache)
     expect_dtype(grad_x, np.float32, "max_pool2d_backward", context="for float32 inputs")
+    expect_array(grad_x, expected_grad, "max_pool2d_backward", context="for float32 inputs",
+                 **FLOAT32_TOLERANCE)
 
 
 @pytest.mark.check("conv/inputs_unmodified", fn="conv2d_forward")
 def test_conv2d_inputs_unmodified(submission):
-    x, weight, bias = UNPADDED_CONV.inputs()
-    out, cache = conv_forward(submission, x, weight, bias)
+    grad = upstream(_conv_out_shape(UNPADDED_CONV), 75)
+    inputs, expected_out, expected_grads = _conv_reference(UNPADDED_CONV, np.float64, grad)
+    out, cache = conv_forward(submission, *inputs)
     expect_unmodified(submission.conv.last.mutated, "conv2d_forward", ("x", "weight", "bias"))
-    conv_backward(submission, upstream(np.shape(out), 75), cache)
+    grads = conv_backward(submission, grad, cache)
     expect_unmodified(submission.conv.last.mutated, "conv2d_backward", ("grad_output", None))
+    cache_untouched(submission.conv.last.mutated, "conv2d_backward")
+    _expect_conv_results(out, grads, expected_out, expected_grads,
+                         conv_words_for(UNPADDED_CONV, *inputs))
 
 
 @pytest.mark.check("conv/inputs_unmodified", fn="max_pool2d_forward")
 def test_max_pool2d_inputs_unmodified(submission):
     x = random_array((2, 2, 6, 6), 76)
+    grad = upstream((2, 2, 3, 3), 77)
+    expected_out, expected_grad = _pool_reference(x, grad)
     out, cache = pool_forward(submission, x, 2)
     expect_unmodified(submission.conv.last.mutated, "max_pool2d_forward", ("x",))
-    submission.conv.max_pool2d_backward(upstream(np.shape(out), 77), cache)
+    expect_array(out, expected_out, "max_pool2d_forward", context=pool_words(x, 2))
+    grad_x = submission.conv.max_pool2d_backward(grad, cache)
     expect_unmodified(submission.conv.last.mutated, "max_pool2d_backward", ("grad_output", None))
+    cache_untouched(submission.conv.last.mutated, "max_pool2d_backward")
+    expect_array(grad_x, expected_grad, "max_pool2d_backward", context=pool_words(x, 2))
+
+
+# --- two layers, as a network runs them -----------------------------------------------------
+# x -> conv A (a bias) -> conv B (no bias), stride 1 and no padding; x -> pool A -> pool B.
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+ORDER_IDS = ["network_order", "same_order"]
+
+
+def _two_convs():
+    x, weight_a, bias_a = conv_inputs((2, 3, 6, 6), (3, 3, 3, 3), 81, bias=True)
+    _, weight_b, _ = conv_inputs((2, 3, 4, 4), (3, 3, 3, 3), 84, bias=False)
+    hidden = oracle.value(torch_conv2d, x, weight_a, bias_a)
+    grad_out = upstream((2, 3, 2, 2), 85)
+    _, grads_b = oracle.vjp(torch_conv2d, [hidden, weight_b, None], grad_out)
+    _, grads_a = oracle.vjp(torch_conv2d, [x, weight_a, bias_a], grads_b[0])
+    return {"A": ((x, weight_a, bias_a), grads_b[0], grads_a),
+            "B": ((hidden, weight_b, None), grad_out, grads_b)}
+
+
+@pytest.mark.parametrize("index, check", [
+    pytest.param(i, c, id=c, marks=pytest.mark.check(f"conv/{c}", fn="conv2d_backward"))
+    for i, c in enumerate(("conv2d_backward_x", "conv2d_backward_weight",
+                           "conv2d_backward_bias"))
+])
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_conv_layers(submission, index, check, order):
+    layers = _two_convs()
+    caches = {name: conv_forward(submission, *args)[1] for name, (args, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        args, grad, expected = layers[name]
+        grads = conv_backward(submission, grad, caches[name])
+        context = (f"for layer {name} of the network x -> A (bias) -> B (no bias), run as "
+                   f"{order} ({conv_words(*args)[4:]}): each cache is its own")
+        what = GRAD_NAMES[index]
+        if expected[index] is None:
+            expect(grads[index] is None, f"conv2d_backward {context}: {what} should be None, "
+                                         f"since the forward had no bias.")
+        else:
+            expect_array(grads[index], expected[index], f"conv2d_backward's {what}",
+                         context=context)
+
+
+@pytest.mark.check("conv/max_pool2d_backward", fn="max_pool2d_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_pool_layers(submission, order):
+    x = random_array((2, 2, 8, 8), 86)
+    hidden = oracle.value(torch_max_pool2d, x, 2)
+    grad_out = upstream((2, 2, 2, 2), 87)
+    _, (grad_hidden,) = oracle.vjp(torch_max_pool2d, [hidden], grad_out, kernel_size=2)
+    _, (grad_x,) = oracle.vjp(torch_max_pool2d, [x], grad_hidden, kernel_size=2)
+    layers = {"A": (x, grad_hidden, grad_x), "B": (hidden, grad_out, grad_hidden)}
+    caches = {name: pool_forward(submission, inp, 2)[1] for name, (inp, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        inp, grad, expected = layers[name]
+        context = (f"for layer {name} of the network x -> pool A -> pool B, run as {order} "
+                   f"({pool_words(inp, 2)[4:]}): each cache is its own")
+        expect_array(submission.conv.max_pool2d_backward(grad, caches[name]), expected,
+                     "max_pool2d_backward", context=context)
