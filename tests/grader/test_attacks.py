@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -275,6 +276,41 @@ def test_an_update_that_does_nothing_scores_nothing():
     assert report.score == 0
 
 
+def _decoded(dtype: str, shape: tuple, data: bytes):
+    """What the grader decodes from a reply frame the child wrote by hand."""
+    from grader.child import codec
+
+    header = json.dumps({"$nd": [dtype, list(shape), 0]}).encode()
+    return codec.decode(header, [bytearray(data)])
+
+
+def test_no_reply_value_passes_for_the_expected_array():
+    """Dtype tricks, NaN and values that claim equality: each reply a check can be sent
+    fails the value check, or is refused by the codec before any check sees it."""
+    from grader.child import codec
+    from grader.feedback.expect import CheckFailed, expect_array
+
+    expected = np.arange(6, dtype=np.float64).reshape(2, 3)
+    forged = [
+        _decoded(">f8", (2, 3), expected.astype(">f8").tobytes()),  # same values, swapped
+        _decoded("<f4", (2, 3), expected.astype("<f4").tobytes()),
+        _decoded("<c16", (2, 3), expected.astype("<c16").tobytes()),
+        _decoded("<i8", (2, 3), expected.astype("<i8").tobytes()),
+        _decoded("<f8", (3, 2), expected.tobytes()),  # transposed shape
+        _decoded("<f8", (2, 3), np.full(6, np.nan).tobytes()),
+        _decoded("<f8", (1, 1, 2, 3), expected.tobytes()),  # broadcasts, but not the shape
+        _decoded("<f8", (), b"\0" * 8),  # a scalar that broadcasts
+    ]
+    for value in forged:
+        with pytest.raises(CheckFailed):
+            expect_array(value, expected, "f")
+    for dtype in ("|O", "|V48", "<M8[s]", "<U6", "(2,3)<f8"):  # no object or record arrays
+        with pytest.raises(codec.ProtocolError):
+            _decoded(dtype, (1,), b"\0" * 48)
+    with pytest.raises(codec.ProtocolError):  # the buffer must match the shape exactly
+        _decoded("<f8", (2**62, 4), expected.tobytes())
+
+
 NAIVE_SIGMOID = '''
 
 def sigmoid_forward(x):  # the textbook formula, its overflow warning silenced
@@ -506,13 +542,34 @@ def test_a_regrade_is_byte_identical_even_with_addresses_in_messages():
     "raises ValueError out of grader/child/codec.py (see the codec test above); "
     "grader/run/suite.py run_checks catches only UnitLoadError around session.load, so "
     "`dlmath grade` dies with a traceback and writes no report"))
-def test_dlmath_grade_survives_a_reply_forged_at_import(tmp_path):
-    done = subprocess.run([*DLMATH, "grade", str(HOSTILE / "forge_import"), "--unit",
-                           "activations", "--json", str(tmp_path / "report.json")],
-                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+@pytest.mark.parametrize("mode", MODES)
+def test_dlmath_grade_survives_a_reply_forged_at_import(mode):
+    done, report = _dlmath_grade(mode, HOSTILE / "forge_import", "activations")
     assert done.returncode in (0, 3), done.stderr[-2000:]
-    report = json.loads((tmp_path / "report.json").read_text())
     assert report["score"] == 0
+
+
+def _dlmath_grade(mode: str, folder: Path, unit: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """``dlmath grade FOLDER --unit UNIT --json``, as root or as a throwaway user."""
+    out = Path(tempfile.mkdtemp(prefix="dlmath-attack-"))
+    try:
+        out.chmod(0o777)  # the throwaway user writes the report here
+        shutil.copytree(folder, out / "submission")
+        for path in [out / "submission", *(out / "submission").iterdir()]:
+            path.chmod(0o777 if path.is_dir() else 0o644)
+        argv = [*DLMATH, "grade", str(out / "submission"), "--unit", unit, "--json",
+                str(out / "report.json")]
+        if mode == "user":
+            if not is_root():
+                pytest.skip("only root can become a throwaway user; this run is one already")
+            argv = nonroot.command([Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT], argv)
+        elif not is_root():
+            pytest.skip("the root variant needs root (CI runs as root)")
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+        report = out / "report.json"
+        return done, json.loads(report.read_text()) if report.exists() else {"score": None}
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -560,13 +617,12 @@ def _too_deep_to_parse(folder: Path, unit: str) -> Path:
     "'x = ' + '-' * 400000 + '1'), which escapes load_submission: `dlmath grade` dies "
     "with a traceback and no report. Fix: catch RecursionError and MemoryError there "
     "and record the unit's problem ('too deeply nested to read')"))
-def test_dlmath_grade_survives_a_source_too_deep_to_parse(tmp_path):
-    folder = _too_deep_to_parse(tmp_path / "deep", "losses")
-    done = subprocess.run([*DLMATH, "grade", str(folder), "--unit", "losses", "--json",
-                           str(tmp_path / "report.json")],
-                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+@pytest.mark.parametrize("mode", MODES)
+def test_dlmath_grade_survives_a_source_too_deep_to_parse(mode, tmp_path):
+    done, report = _dlmath_grade(mode, _too_deep_to_parse(tmp_path / "deep", "losses"),
+                                 "losses")
     assert done.returncode in (0, 3), done.stderr[-2000:]
-    assert json.loads((tmp_path / "report.json").read_text())["score"] == 0
+    assert report["score"] == 0
 
 
 @pytest.fixture(scope="module")
