@@ -194,3 +194,16 @@ def test_the_parser_rejects_malformed_question_markers():
     assert cell == ("markdown", "YOUR ANSWER HERE",
                     {"id": "unit-q1", "kind": "written", "points": 2.0})
     assert re.match(builder.QUESTION, "# %% check: unit-q1 points=1")
+
+
+def test_nbgrader_releases_the_questions_without_their_keys():
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    nb = builder.as_nbgrader(read("activations"))
+    nb, _ = ClearSolutions().preprocess(nb, {"language": "python"})
+    nb, _ = ClearHiddenTests().preprocess(nb, {})
+    found = questions(nb)
+    assert found["activations-q1"]["written"].source == "YOUR ANSWER HERE"
+    assert "raise NotImplementedError" in found["activations-q2"]["answer"].source
+    released = found["activations-q2"]["check"].source
+    assert "709.78" not in released and "overflow_logit is not None" in released
