@@ -140,22 +140,38 @@ def max_pool2d_forward(x, kernel_size, stride=None):
     ### BEGIN SOLUTION
     kH, kW = _pair(kernel_size)
     sH, sW = _pair(kernel_size if stride is None else stride)
-    N, C, H, W = x.shape
-    H_out = (H - kH) // sH + 1
-    W_out = (W - kW) // sW + 1
+    H_out = (x.shape[2] - kH) // sH + 1
+    W_out = (x.shape[3] - kW) // sW + 1
 
-    windows = sliding_window_view(x, (kH, kW), axis=(2, 3))[:, :, ::sH, ::sW]
-    # Offset-major copy: windows[p * kW + q] is x on the strided grid that starts
-    # at (p, q), so reducing over axis 0 reduces every window at once.
-    windows = windows.transpose(4, 5, 0, 1, 2, 3).reshape(kH * kW, N, C, H_out, W_out)
-    out = windows.max(axis=0)
-    # Each window's gradient goes to its first maximum in row-major order: walk
-    # the offsets in that order and keep the first one equal to the maximum.
-    chosen = np.empty(windows.shape, dtype=bool)
-    taken = np.zeros(out.shape, dtype=bool)
-    for k in range(kH * kW):
-        chosen[k] = (windows[k] == out) & ~taken
-        taken |= chosen[k]
+    def running_max(views):
+        """Elementwise max of ``views``, and where each view beats all before it."""
+        best = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+        beats = [np.greater(views[1], views[0])] if len(views) > 1 else []
+        for view in views[2:]:
+            beats.append(np.greater(view, best))
+            np.maximum(best, view, out=best)
+        # Offset k holds the first maximum if it beat all before it and no later one beat it.
+        first, beaten = [None] * len(views), np.zeros(best.shape, dtype=bool)
+        for k in range(len(views) - 1, 0, -1):
+            first[k] = beats[k - 1] & ~beaten
+            beaten |= beats[k - 1]
+        first[0] = ~beaten
+        return best, first
+
+    # Two passes that read whole rows (a gather of every window is several times
+    # slower in float64): the max over the kW columns of a window along every row,
+    # then over its kH rows. Ties go to the earlier column, then the earlier row:
+    # the first maximum in row-major order, as torch picks it.
+    rows = x[:, :, : sH * (H_out - 1) + kH]
+    row_max, first_col = running_max(
+        [rows[..., q : q + sW * (W_out - 1) + 1 : sW] for q in range(kW)])
+    out, first_row = running_max(
+        [row_max[:, :, p : p + sH * (H_out - 1) + 1 : sH] for p in range(kH)])
+    chosen = np.empty((kH * kW, *out.shape), dtype=bool)  # chosen[p * kW + q]: offset (p, q)
+    for p in range(kH):
+        for q in range(kW):
+            np.logical_and(first_row[p], first_col[q][:, :, p : p + sH * (H_out - 1) + 1 : sH],
+                           out=chosen[p * kW + q])
     return out, (chosen, x.shape, (kH, kW), (sH, sW))
     ### END SOLUTION
 
@@ -176,10 +192,15 @@ def max_pool2d_backward(grad_output, cache):
     grad_x = np.zeros(x_shape, dtype=grad_output.dtype)
     # Window offset (p, q) read x on the strided grid starting at (p, q); send
     # each window's gradient back there if (p, q) held its chosen maximum.
-    # += accumulates where overlapping windows share a maximum.
+    # Disjoint windows touch each element at most once: write, don't add (twice
+    # as fast). Overlapping windows that share a maximum accumulate through +=.
+    disjoint = sH >= kH and sW >= kW
     for p in range(kH):
         for q in range(kW):
-            routed = grad_output * chosen[p * kW + q]
-            grad_x[:, :, p : p + sH * H_out : sH, q : q + sW * W_out : sW] += routed
+            view = grad_x[:, :, p : p + sH * H_out : sH, q : q + sW * W_out : sW]
+            if disjoint:
+                np.multiply(grad_output, chosen[p * kW + q], out=view)
+            else:
+                view += grad_output * chosen[p * kW + q]
     return grad_x
     ### END SOLUTION
