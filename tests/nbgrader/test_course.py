@@ -7,9 +7,10 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
+from grader.authoring import notebook
 from grader.bundle import leaks
 from grader.commands import nbgrader as nbgrader_command
-from grader.nbgrader import cells, course, notebook
+from grader.nbgrader import cells, course
 from grader.paths import SOLUTIONS
 from grader.score.rubric import load_rubric
 
