@@ -30,7 +30,7 @@ from tests.public.test_rnn import (
     rnn_reference,
     torch_rnn_cell,
 )
-from tests.strategies import seeds, upstream
+from tests.strategies import FLOAT32_TOLERANCE, as_float64, cache_untouched, seeds, upstream
 
 sides = st.integers(1, 5)
 lengths = st.integers(1, 6)  # T = 1 (no recurrence) as often as any
@@ -204,6 +204,11 @@ def test_rnn_cell_without_biases(submission, bias_ih_none, bias_hh_none):
     grad = upstream((N, H), 51)
     want_h, want_cache = cell_forward(submission, explicit)
     want_grads = cell_backward(submission, grad, want_cache)
+    # the explicit call must be right too, or a stub would pass by being wrong both ways
+    expected_h, expected_grads = oracle.vjp(torch_rnn_cell, list(explicit), grad)
+    expect_array(want_h, expected_h, "rnn_cell_forward", context=cell_words(N, In, H))
+    expect_grads(want_grads, expected_grads, CELL_GRADS.split(", "), "rnn_cell_backward",
+                 cell_words(N, In, H))
     h_next, cache = cell_forward(submission, given_)
     expect_same(h_next, want_h, "rnn_cell_forward", "h_next", context)
     grads = cell_backward(submission, grad, cache)
@@ -240,6 +245,11 @@ def test_rnn_none_arguments(submission, h0_none, bias_ih_none, bias_hh_none, gra
 
     (want_out, want_h_n), want_cache = rnn_forward(submission, explicit)
     want_grads = rnn_backward(submission, grad_output, explicit_grad_h_n, want_cache)
+    # the explicit call's output must be right too, or a stub would pass by being wrong
+    # both ways (its gradients are rnn_backward's business)
+    (expected_out, expected_h_n), _ = rnn_reference(explicit, grad_output, explicit_grad_h_n)
+    expect_array(want_out, expected_out, "rnn_forward (output)", context=rnn_words(N, T, In, H))
+    expect_array(want_h_n, expected_h_n, "rnn_forward (h_n)", context=rnn_words(N, T, In, H))
     (output, h_n), cache = rnn_forward(submission, given_)
     expect_same(output, want_out, "rnn_forward", "output", context)
     expect_same(h_n, want_h_n, "rnn_forward", "h_n", context)
@@ -254,15 +264,32 @@ def test_rnn_none_arguments(submission, h0_none, bias_ih_none, bias_hh_none, gra
 
 # ----------------------------------------------------------------------------- dtypes, in place
 
+# The property checks hold the values they ran on to torch (so that a stub earns nothing):
+# all of the cell's, and rnn_forward's output and h_n (rnn_backward's gradients through
+# time are that check's business, so that a mistake there costs it alone).
+
+
+def _cell_reference(inputs, grad):
+    h_next, grads = oracle.vjp(torch_rnn_cell, as_float64(*inputs), *as_float64(grad))
+    dtype = inputs[0].dtype
+    return h_next.astype(dtype), [None if g is None else g.astype(dtype) for g in grads]
+
+
 @check("float32", "rnn_cell_forward")
 def test_rnn_cell_float32(submission):
     inputs = cell_inputs(3, 2, 4, 70, dtype=np.float32)
+    grad = upstream((3, 4), 71, dtype=np.float32)
+    expected_h, expected_grads = _cell_reference(inputs, grad)
     h_next, cache = cell_forward(submission, inputs)
     expect_dtype(h_next, np.float32, "rnn_cell_forward", context="for float32 inputs")
-    grads = cell_backward(submission, upstream((3, 4), 71, dtype=np.float32), cache)
-    for name, grad in zip(CELL_GRADS.split(", "), grads, strict=True):
-        expect_dtype(grad, np.float32, f"rnn_cell_backward ({name})",
+    expect_array(h_next, expected_h, "rnn_cell_forward", context="for float32 inputs",
+                 **FLOAT32_TOLERANCE)
+    grads = cell_backward(submission, grad, cache)
+    for name, got, want in zip(CELL_GRADS.split(", "), grads, expected_grads, strict=True):
+        expect_dtype(got, np.float32, f"rnn_cell_backward ({name})",
                      context="for float32 inputs")
+        expect_array(got, want, f"rnn_cell_backward ({name})", context="for float32 inputs",
+                     **FLOAT32_TOLERANCE)
 
 
 @check("float32", "rnn_forward")
@@ -272,9 +299,14 @@ def test_rnn_float32(submission, h0_none):
     if h0_none:
         inputs[1] = None
     context = "for float32 inputs" + (" and h0=None" if h0_none else "")
+    (want_out, want_h_n), _ = rnn_reference(as_float64(*inputs), np.zeros((3, 4, 5)), None)
     (output, h_n), cache = rnn_forward(submission, inputs)
     expect_dtype(output, np.float32, "rnn_forward (output)", context=context)
     expect_dtype(h_n, np.float32, "rnn_forward (h_n)", context=context)
+    expect_array(output, want_out.astype(np.float32), "rnn_forward (output)", context=context,
+                 **FLOAT32_TOLERANCE)
+    expect_array(h_n, want_h_n.astype(np.float32), "rnn_forward (h_n)", context=context,
+                 **FLOAT32_TOLERANCE)
     grads = rnn_backward(submission, upstream((3, 4, 5), 73, dtype=np.float32),
                          upstream((3, 5), 74, dtype=np.float32), cache)
     for name, arg, grad in zip(RNN_GRADS.split(", "), inputs, grads, strict=True):
@@ -285,17 +317,81 @@ def test_rnn_float32(submission, h0_none):
 @check("inputs_unmodified", "rnn_cell_forward")
 def test_rnn_cell_inputs_unmodified(submission):
     inputs = cell_inputs(3, 2, 4, 80)
-    _, cache = cell_forward(submission, inputs)
+    grad = upstream((3, 4), 81)
+    expected_h, expected_grads = _cell_reference(inputs, grad)
+    h_next, cache = cell_forward(submission, inputs)
     expect_unmodified(submission.rnn.last.mutated, "rnn_cell_forward", CELL_ARGS)
-    cell_backward(submission, upstream((3, 4), 81), cache)
+    expect_array(h_next, expected_h, "rnn_cell_forward", context=cell_words(3, 2, 4))
+    grads = cell_backward(submission, grad, cache)
     expect_unmodified(submission.rnn.last.mutated, "rnn_cell_backward", ("grad_h_next", None))
+    cache_untouched(submission.rnn.last.mutated, "rnn_cell_backward")
+    expect_grads(grads, expected_grads, CELL_GRADS.split(", "), "rnn_cell_backward",
+                 cell_words(3, 2, 4))
 
 
 @check("inputs_unmodified", "rnn_forward")
 def test_rnn_inputs_unmodified(submission):
     inputs = rnn_inputs(3, 4, 2, 5, 82)
-    _, cache = rnn_forward(submission, inputs)
+    (want_out, want_h_n), _ = rnn_reference(inputs, np.zeros((3, 4, 5)), None)
+    (output, h_n), cache = rnn_forward(submission, inputs)
     expect_unmodified(submission.rnn.last.mutated, "rnn_forward", RNN_ARGS)
+    expect_array(output, want_out, "rnn_forward (output)", context=rnn_words(3, 4, 2, 5))
+    expect_array(h_n, want_h_n, "rnn_forward (h_n)", context=rnn_words(3, 4, 2, 5))
     rnn_backward(submission, upstream((3, 4, 5), 83), upstream((3, 5), 84), cache)
+    # The backward may consume its own cache (popping a list of steps, say): only the
+    # arguments the caller passed are watched here.
     expect_unmodified(submission.rnn.last.mutated, "rnn_backward",
                       ("grad_output", "grad_h_n", None))
+
+
+# ----------------------------------------------------------------------------- two layers
+# As a network runs them: two cells of one size stepped in turn, and a two-layer RNN (the
+# second layer reads the first one's output). Each cache is its own.
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+ORDER_IDS = ["network_order", "same_order"]
+
+
+@check("rnn_cell_backward", "rnn_cell_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_cells(submission, order):
+    N, H = 3, 4
+    first = cell_inputs(N, H, H, 90)
+    hidden = oracle.value(torch_rnn_cell, *first)
+    second = (hidden, *cell_inputs(N, H, H, 96)[1:])
+    layers = {"A": first, "B": second}
+    grads_in = {"B": upstream((N, H), 91)}
+    expected = {"B": oracle.vjp(torch_rnn_cell, list(second), grads_in["B"])[1]}
+    grads_in["A"] = expected["B"][0]
+    expected["A"] = oracle.vjp(torch_rnn_cell, list(first), grads_in["A"])[1]
+    caches = {name: cell_forward(submission, args)[1] for name, args in layers.items()}
+    for name in ORDERS[order]:
+        context = (f"for cell {name} of x -> cell A -> cell B, run as {order} "
+                   f"({cell_words(N, H, H)[4:]}): each cache is its own")
+        grads = cell_backward(submission, grads_in[name], caches[name])
+        expect_grads(grads, expected[name], CELL_GRADS.split(", "), "rnn_cell_backward",
+                     context)
+
+
+@check("rnn_backward", "rnn_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_layer_rnn(submission, order):
+    N, T, In, H = 2, 4, 3, 3
+    first = rnn_inputs(N, T, In, H, 100)
+    (out_a, _), _ = rnn_reference(first, np.zeros((N, T, H)), None)
+    second = (out_a, *rnn_inputs(N, T, H, H, 110)[1:])
+    grad_out, grad_h_n_b = upstream((N, T, H), 101), upstream((N, H), 102)
+    _, expected_b = rnn_reference(second, grad_out, grad_h_n_b)
+    grad_h_n_a = upstream((N, H), 103)
+    _, expected_a = rnn_reference(first, expected_b[0], grad_h_n_a)
+    layers = {"A": (first, expected_b[0], grad_h_n_a, expected_a),
+              "B": (second, grad_out, grad_h_n_b, expected_b)}
+    caches = {name: rnn_forward(submission, args)[1] for name, (args, *_) in layers.items()}
+    for name in ORDERS[order]:
+        _, grad_output, grad_h_n, expected = layers[name]
+        grads = rnn_backward(submission, grad_output, grad_h_n, caches[name])
+        expect_grads(grads, expected, RNN_GRADS.split(", "), "rnn_backward",
+                     f"for layer {name} of a two-layer RNN run as {order} "
+                     f"({rnn_words(N, T, In, H)[4:]}): each cache is its own")
