@@ -85,9 +85,12 @@ def _name_root_causes(checks: tuple[Check, ...], results: list[CheckResult],
         causes = [d for d in check.depends if d in failed]
         if result.id not in failed or not causes:
             continue
-        functions = sorted({o.function for d in causes for o in by_check[d] if o.function})
-        named = ", ".join(functions) or ", ".join(c.split("/")[1] for c in causes)
-        result.feedback += (f" Likely root cause: {named} fails its own checks too "
+        # in the rubric's order, so that the most basic function is named first
+        functions = list(dict.fromkeys(o.function for d in causes for o in by_check[d]
+                                       if o.function))
+        named = functions or [c.split("/")[1] for c in causes]
+        verb = "fails its own checks" if len(named) == 1 else "fail their own checks"
+        result.feedback += (f" Likely root cause: {' and '.join(named)} {verb} too "
                             f"({', '.join(causes)}); fix that first, and this check may pass.")
 
 

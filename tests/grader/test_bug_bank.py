@@ -19,6 +19,7 @@ import pytest
 from grader.authoring.bugs import load_bank
 from grader.batch import store
 from grader.batch.pool import grade_class
+from grader.score.rubric import load_rubric
 
 ALTS = sorted((Path(__file__).resolve().parents[1] / "submissions" / "alt").glob("*.py"))
 BANK = {(bug.unit, bug.name): bug for bug in load_bank()}
@@ -43,7 +44,7 @@ def bank_reports(request, tmp_path_factory) -> dict[str, dict]:
             unit, name, source = params.params["source"].stem, None, params.params[
                 "source"].read_text()
         folder = klass / "submissions" / _student(unit, name)
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)  # a bug may serve several tests
         (folder / f"{unit}.py").write_text(source)
     grade_class(klass / "submissions", klass / "out", jobs=2)
     return store.load_all(klass / "out")
@@ -70,3 +71,25 @@ def test_alternative_solution_gets_full_marks(source, bank_reports):
     failing = {c["id"]: c["feedback"] for c in report["checks"] if c["status"] != "passed"}
     assert not failing
     assert report["score"] == report["max_score"]
+
+
+# Declared in grader/rubric/attention.toml: every attention check but the forward's own
+# depends, directly or through another check, on scaled_dot_product_attention_forward.
+ROOT_CAUSES = [(BANK["attention", "sdpa_no_scale"], "scaled_dot_product_attention_forward")]
+
+
+@pytest.mark.parametrize("bug, function", ROOT_CAUSES, ids=lambda v: getattr(v, "name", v))
+def test_dependent_checks_name_the_root_cause(bug, function, bank_reports):
+    """One missing 1/sqrt(E) fails seven checks: the six downstream ones say where to look."""
+    report = _unit(bank_reports[_student(bug.unit, bug.name)], bug.unit)
+    failing = {c["id"]: c for c in report["checks"] if c["status"] != "passed"}
+    own = f"{bug.unit}/{function}"
+    downstream = {i: c["feedback"] for i, c in failing.items() if i != own}
+    assert len(downstream) == len(bug.fails) - 1 >= 1
+    for check_id, feedback in downstream.items():
+        named = feedback.partition("Likely root cause: ")[2].partition(" too (")[0]
+        assert function in named.split(" and ")[0], (check_id, feedback)
+    assert "Likely root cause" not in failing[own]["feedback"]
+    points = {c.id: c.points for c in load_rubric()[bug.unit]}  # naming costs nothing more
+    assert {c["id"]: c["max_score"] for c in report["checks"]} == points
+    assert report["score"] == sum(points[i] for i in points if i not in failing)
