@@ -7,6 +7,7 @@ This is the one entry point every front end calls: ``dlmath grade``,
 
 from pathlib import Path
 
+from grader.i18n import DEFAULT, check_lang
 from grader.load.submission import (
     LoadedSubmission,
     load_submission,
@@ -23,29 +24,32 @@ from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 
 def grade(path: Path | list[Path], units: list[str] | None = None, timeout: float = CALL_TIMEOUT,
           *, sandbox_mode: str = sandbox.REQUIRE, budget: float = UNIT_BUDGET,
-          suite: Path = HIDDEN_TESTS, isolated: bool = True) -> Report:
+          suite: Path = HIDDEN_TESTS, isolated: bool = True, lang: str = DEFAULT) -> Report:
     """Grade the submission at ``path`` (folder or .zip) on ``units`` (default: all).
 
     Raises ``SubmissionError`` when ``path`` cannot be read, and
     ``sandbox.SandboxUnavailable`` in ``require`` mode when the child cannot be
     confined. ``isolated=False`` runs the submission in this process: only to
-    measure what isolation costs, on trusted code.
+    measure what isolation costs, on trusted code. The feedback is in ``lang``
+    (``ValueError`` before any work for a language without a catalogue).
     """
+    check_lang(lang)
     rubric = load_rubric()
     units = [u for u in rubric if units is None or u in units]
     loaded, run = run_submission(path, units, suite, timeout, sandbox_mode=sandbox_mode,
-                                 budget=budget, isolated=isolated)
+                                 budget=budget, isolated=isolated, lang=lang)
     problems = {**loaded.problems, **run.problems}
     results = [
-        score_unit(u, rubric[u], run.outcomes, u in loaded.units or u in problems, problems.get(u))
+        score_unit(u, rubric[u], run.outcomes, u in loaded.units or u in problems, problems.get(u),
+                   lang=lang)
         for u in units
     ]
-    return build_report(results, loaded.flags, run.confinement)
+    return build_report(results, loaded.flags, run.confinement, lang=lang)
 
 
 def run_submission(path: Path | list[Path], units: list[str], suite: Path, timeout: float, *,
-                   sandbox_mode: str, budget: float = UNIT_BUDGET, isolated: bool = True
-                   ) -> tuple[LoadedSubmission, ChecksRun]:
+                   sandbox_mode: str, budget: float = UNIT_BUDGET, isolated: bool = True,
+                   lang: str = DEFAULT) -> tuple[LoadedSubmission, ChecksRun]:
     """Load ``path`` into a scratch copy and run ``suite``'s checks of ``units`` on it.
 
     The steps every front end shares (``grade`` scores the result against the
@@ -57,7 +61,8 @@ def run_submission(path: Path | list[Path], units: list[str], suite: Path, timeo
     try:
         loaded = load_submission(path, scratch)
         runnable = [u for u in units if u in loaded.units and u not in loaded.problems]
-        run = run_checks(scratch, runnable, suite, timeout, isolated, sandbox_mode, budget)
+        run = run_checks(scratch, runnable, suite, timeout, isolated, sandbox_mode, budget,
+                         lang=lang)
     finally:
         remove_scratch(scratch)
     return loaded, run

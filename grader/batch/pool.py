@@ -67,7 +67,8 @@ def grade_class(submissions: Path, out: Path, jobs: int = 1, regrade: bool = Fal
     todo = [s for s in students if regrade or not store.is_done(out, s.name)]
     run = ClassRun([s.name for s in students], [s.name for s in todo],
                    [s.name for s in students if s not in todo])
-    record = partial(_record, out=out, run=run, on_done=on_done or (lambda name: None))
+    record = partial(_record, out=out, run=run, on_done=on_done or (lambda name: None),
+                     lang=grade_options.get("lang", "en"))
     jobs_left = _packed(todo, units, record)
     if scheduler:
         from grader.batch.cluster import grade_on_cluster
@@ -96,8 +97,9 @@ def _packed(todo: list[Student], units: list[str] | None,
             record(Graded(student.name, error_report(units, str(exc)), 0.0, 0.0))
 
 
-def _record(graded: Graded, out: Path, run: ClassRun, on_done: Callable[[str], None]) -> None:
-    store.save(out, graded.name, graded.report)
+def _record(graded: Graded, out: Path, run: ClassRun, on_done: Callable[[str], None],
+            lang: str = "en") -> None:
+    store.save(out, graded.name, graded.report, lang)
     run.seconds[graded.name] = graded.seconds
     run.peak_rss_mb = max(run.peak_rss_mb, graded.peak_rss_mb)
     reasons = {check.feedback for unit in graded.report.units for check in unit.checks

@@ -18,9 +18,9 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def save(out: Path, student: str, report: Report) -> None:
+def save(out: Path, student: str, report: Report, lang: str = "en") -> None:
     """The student's JSON report, then (last, as the mark of completion) nothing else."""
-    write_atomic(out / FEEDBACK / f"{student}.md", feedback_markdown(student, report))
+    write_atomic(out / FEEDBACK / f"{student}.md", feedback_markdown(student, report, lang))
     write_atomic(out / REPORTS / f"{student}.json", to_json(report))
 
 

@@ -86,14 +86,14 @@ def units_in(folder: Path) -> list[str]:
 
 
 def run_public(folder: Path, units: list[str] | None = None, timeout: float = CALL_TIMEOUT,
-               suite: Path = PUBLIC_TESTS) -> PublicResult:
+               suite: Path = PUBLIC_TESTS, lang: str = "en") -> PublicResult:
     """Run the public checks of ``units`` (default: those in ``folder``) on ``folder``."""
     folder = Path(folder)
     rubric = load_rubric()
     wanted = [u for u in (units if units is not None else units_in(folder)) if u in rubric]
     try:  # the student's own code, on their own machine: confined where the platform allows
         loaded, run = run_submission(folder, wanted, suite, timeout,
-                                     sandbox_mode=sandbox.BEST_EFFORT)
+                                     sandbox_mode=sandbox.BEST_EFFORT, lang=lang)
     except SuiteError as exc:
         raise PublicSuiteError(str(exc)) from None
     outcomes, problems = run.outcomes, {**loaded.problems, **run.problems}

@@ -3,7 +3,7 @@
 import argparse
 from pathlib import Path
 
-from grader.commands.options import UsageProblem, check_grading_options, fail
+from grader.commands.options import UsageProblem, add_lang_option, check_grading_options, fail
 from grader.run import sandbox
 from grader.settings import CALL_TIMEOUT, UNIT_BUDGET, USAGE_ERROR
 
@@ -23,6 +23,7 @@ def register(commands) -> None:
     parser.add_argument("--timeout", type=float, default=CALL_TIMEOUT,
                         help=f"seconds each call into a submission may take "
                              f"(default {CALL_TIMEOUT:g})")
+    add_lang_option(parser)
     parser.set_defaults(run=run, sandbox=sandbox.REQUIRE, budget=UNIT_BUDGET)
 
 
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         check_course(args)
     except UsageProblem as exc:
         return fail("autograde", str(exc), USAGE_ERROR)
-    result = autograde(args.course, args.assignment, args.students, args.timeout)
+    result = autograde(args.course, args.assignment, args.students, args.timeout,
+                       lang=args.lang)
     for line in summary(result):
         print(line)
     print(f"The record of this run: {write_evidence(args.course, result)}")

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.commands.options import UsageProblem, add_lang_option, check_lang_option
 from grader.settings import USAGE_ERROR
 from grader.units import UNITS
 
@@ -22,6 +23,7 @@ def register(commands) -> None:
                              "holds unit files, else exercises/)")
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds each call into your code may take (default 10)")
+    add_lang_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -43,6 +45,11 @@ def run(args: argparse.Namespace) -> int:
     from grader.bundle.selfcheck import CHECKED, PublicSuiteError, render, run_public, units_in
     from grader.load.submission import SubmissionError
 
+    try:
+        check_lang_option(args)
+    except UsageProblem as exc:
+        print(f"dlmath check: {exc}", file=sys.stderr)
+        return USAGE_ERROR
     unknown = [u for u in args.units if u not in UNITS]
     if unknown:
         print(f"dlmath check: no unit {', '.join(unknown)} (the units: {', '.join(UNITS)})",
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return USAGE_ERROR
     try:
-        result = run_public(folder, units, args.timeout)
+        result = run_public(folder, units, args.timeout, lang=args.lang)
     except (SubmissionError, PublicSuiteError) as exc:
         print(f"dlmath check: {exc}", file=sys.stderr)
         return USAGE_ERROR

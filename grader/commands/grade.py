@@ -38,11 +38,11 @@ def run(args: argparse.Namespace) -> int:
         check_output_file(args.json, "--json")
         check_grading_options(args)
         report = grade(args.path, args.units, args.timeout, sandbox_mode=args.sandbox,
-                       budget=args.budget)
+                       budget=args.budget, lang=args.lang)
     except (UsageProblem, SubmissionError, SandboxUnavailable) as exc:
         return fail("grade", str(exc), USAGE_ERROR)
     console = Console()
-    render(report, console)
+    render(report, console, lang=args.lang)
     capstones = None
     if args.capstones:
         from grader.report.table import render_capstones

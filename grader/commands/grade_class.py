@@ -83,7 +83,8 @@ def grade_with_progress(args: argparse.Namespace, console) -> dict[str, dict]:
         task = progress.add_task("grading", total=total)
         run = grade_class(args.submissions, args.out, jobs=args.jobs, regrade=args.regrade,
                           units=args.units, on_done=lambda name: progress.advance(task),
-                          timeout=args.timeout, sandbox_mode=args.sandbox, budget=args.budget)
+                          timeout=args.timeout, sandbox_mode=args.sandbox, budget=args.budget,
+                          lang=args.lang)
         progress.update(task, completed=total)
     if run.skipped:
         console.print(f"{len(run.skipped)} students already graded (use --regrade to redo).")

@@ -3,8 +3,9 @@
 import argparse
 from pathlib import Path
 
+from grader.commands.options import UsageProblem, add_lang_option, check_lang_option, fail
 from grader.run import sandbox
-from grader.settings import CALL_TIMEOUT
+from grader.settings import CALL_TIMEOUT, USAGE_ERROR
 
 
 def register(commands) -> None:
@@ -20,13 +21,18 @@ def register(commands) -> None:
                         help="require (default): a submission is not graded unless the "
                              "allow-list sandbox holds in Gradescope's container; "
                              "best-effort: grade with resource limits only where it cannot")
+    add_lang_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from grader.gradescope.build import build_autograder
 
-    names = build_autograder(args.out, args.visibility, args.timeout, args.sandbox)
+    try:
+        check_lang_option(args)
+    except UsageProblem as exc:
+        return fail("gradescope", str(exc), USAGE_ERROR)
+    names = build_autograder(args.out, args.visibility, args.timeout, args.sandbox, args.lang)
     print(f"Wrote {args.out} ({len(names)} files). Upload it as the assignment's autograder; "
           "its setup.sh installs the pinned versions, run_autograder grades each submission.")
     return 0

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.i18n import DEFAULT, LANGS, check_lang
 from grader.run import sandbox
 from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
 from grader.units import UNITS
@@ -15,7 +16,7 @@ class UsageProblem(Exception):
 
 def add_grading_options(parser: argparse.ArgumentParser, sandbox_default: str = sandbox.REQUIRE,
                         timeout: float = CALL_TIMEOUT) -> None:
-    """``--unit``, ``--timeout``, ``--budget`` and ``--sandbox``."""
+    """``--unit``, ``--timeout``, ``--budget``, ``--sandbox`` and ``--lang``."""
     parser.add_argument("--unit", action="append", choices=UNITS, dest="units",
                         help="grade only this unit (repeatable; default: all)")
     parser.add_argument("--timeout", type=float, default=timeout,
@@ -29,10 +30,26 @@ def add_grading_options(parser: argparse.ArgumentParser, sandbox_default: str = 
                         help="require: refuse to grade unless the allow-list sandbox holds; "
                              "best-effort: grade with resource limits only where it cannot "
                              f"be built, and say so in the report (default {sandbox_default})")
+    add_lang_option(parser)
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of the feedback students read (checked by ``check_lang``)."""
+    parser.add_argument("--lang", default=DEFAULT, metavar="{" + ",".join(LANGS) + "}",
+                        help=f"language of the feedback (default {DEFAULT})")
+
+
+def check_lang_option(args: argparse.Namespace) -> None:
+    """Raise ``UsageProblem`` for a language the feedback has no catalogue for."""
+    try:
+        check_lang(getattr(args, "lang", DEFAULT))
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def check_grading_options(args: argparse.Namespace) -> None:
     """Raise ``UsageProblem`` for a bad value, or a sandbox that ``require`` cannot have."""
+    check_lang_option(args)
     if args.timeout <= 0:
         raise UsageProblem("--timeout must be a positive number of seconds")
     if args.budget <= 0:

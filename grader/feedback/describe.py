@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grader.i18n import Msg, Phrase
+
 PREVIEW_ITEMS = 4
 
 
@@ -33,52 +35,48 @@ class Evidence:
 
 
 def describe_mismatch(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
-                      evidence: Evidence | None = None) -> str:
+                      evidence: Evidence | None = None) -> Msg:
     """Where and by how much ``actual`` is off, and the likely mistake."""
     error = np.abs(actual.astype(np.float64) - expected.astype(np.float64))
     index = tuple(int(i) for i in np.unravel_index(np.argmax(error), error.shape))
     wrong = ~np.isclose(actual, expected, rtol=rtol, atol=atol)
-    lines = [
-        f"{int(wrong.sum())} of {wrong.size} values differ from torch's. The largest error is "
-        f"{error[index]:.3g} at index {index}: expected {expected[index]:.6g}, "
-        f"got {actual[index]:.6g}.",
-        f"Expected {preview(expected)}, got {preview(actual)}.",
-    ]
-    lines.append("Likely mistake: " + (
-        _from_evidence(actual, wrong, evidence or Evidence(), rtol, atol)
-        or likely_mistake(actual, expected, rtol, atol)))
-    return " ".join(lines)
+    mistake = (_from_evidence(actual, wrong, evidence or Evidence(), rtol, atol)
+               or likely_mistake(actual, expected, rtol, atol))
+    return Msg("mismatch", wrong=int(wrong.sum()), size=wrong.size, error=error[index],
+               index=index, expected=expected[index], actual=actual[index],
+               expected_preview=preview(expected), actual_preview=preview(actual),
+               mistake=mistake)
 
 
 def _from_evidence(actual: np.ndarray, wrong: np.ndarray, evidence: Evidence, rtol: float,
-                   atol: float) -> str | None:
+                   atol: float) -> Msg | Phrase | None:
     hint = evidence.hint() if callable(evidence.hint) else evidence.hint
     if hint:
-        return hint
+        return hint if isinstance(hint, Msg) else Phrase(hint)
     for words, result in evidence.alternatives.items():
         if result.shape == actual.shape and np.allclose(actual, result, rtol=rtol, atol=atol):
-            return words
+            return Phrase(words)
     if evidence.except_at is not None:
         mask, words = evidence.except_at
         if mask.shape == wrong.shape and mask[wrong].all():
-            return f"it is right everywhere except {words}."
+            return Msg("except_at", words=Phrase(words))
     return None
 
 
-def likely_mistake(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+def likely_mistake(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> Msg:
     """A guess from the two arrays alone: transposed, sign, a constant factor."""
     a, e = actual.astype(np.float64), expected.astype(np.float64)
     if a.ndim == 2 and a.shape[0] == a.shape[1] > 1 and np.allclose(a, e.T, rtol, atol):
-        return "the result is transposed."
+        return Msg("transposed")
     if np.allclose(a, -e, rtol, atol):
-        return "the sign is flipped."
+        return Msg("sign_flipped")
     factor = _constant_factor(a, e)
     if factor is not None:
-        return f"the result is off by a constant factor of {factor}."
-    return "the shape is right but the values are not."
+        return Msg("constant_factor", factor=factor)
+    return Msg("shape_right")
 
 
-def _constant_factor(a: np.ndarray, e: np.ndarray) -> str | None:
+def _constant_factor(a: np.ndarray, e: np.ndarray) -> Msg | str | None:
     """``a`` is ``e`` times a constant: which one, and what usually causes it.
 
     From a single value only a whole number or its inverse counts as evidence.
@@ -94,7 +92,7 @@ def _constant_factor(a: np.ndarray, e: np.ndarray) -> str | None:
         return None
     whole, inverse = round(ratio), round(1 / ratio)
     if whole >= 2 and abs(ratio - whole) < 1e-6 * whole:
-        return f"{whole} (a missing division, by N perhaps?)"
+        return Msg("factor_whole", whole=whole)
     if inverse >= 2 and abs(1 / ratio - inverse) < 1e-6 * inverse:
-        return f"1/{inverse} (a missing factor of {inverse}, or an extra division by N?)"
+        return Msg("factor_inverse", inverse=inverse)
     return f"{ratio:.4g}" if mask.sum() >= 2 else None

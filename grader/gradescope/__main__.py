@@ -7,6 +7,7 @@ from pathlib import Path
 from grader.errors import SandboxUnavailable
 from grader.gradescope.build import CONFIG
 from grader.gradescope.results import results
+from grader.i18n import DEFAULT, check_lang, text
 from grader.load.submission import SubmissionError
 from grader.paths import REPO_ROOT
 from grader.pipeline import grade
@@ -15,23 +16,23 @@ from grader.settings import CALL_TIMEOUT
 from grader.text import plain
 
 
-def refused(reason: str) -> dict:
+def refused(reason: str, lang: str = DEFAULT) -> dict:
     """Results for a submission that was not graded at all, saying why."""
     return {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
             "output_format": "text",
-            "output": f"This submission was not graded: {plain(reason)}. Nothing is wrong with "
-                      "your code; your instructor will look into it."}
+            "output": text("gs_refused", lang, reason=plain(reason))}
 
 
 def main(root: Path) -> int:
     config = json.loads((REPO_ROOT / CONFIG).read_text()) if (REPO_ROOT / CONFIG).exists() else {}
     visibility = config.get("visibility", "after_published")
+    lang = check_lang(config.get("lang", DEFAULT))
     try:
         report = grade(root / "submission", timeout=config.get("timeout", CALL_TIMEOUT),
-                       sandbox_mode=config.get("sandbox", REQUIRE))
-        data = results(report, visibility)
+                       sandbox_mode=config.get("sandbox", REQUIRE), lang=lang)
+        data = results(report, visibility, lang)
     except (SandboxUnavailable, SubmissionError) as exc:
-        data = refused(str(exc))
+        data = refused(str(exc), lang)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2) + "\n")

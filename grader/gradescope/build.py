@@ -10,6 +10,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from grader.i18n import DEFAULT
 from grader.paths import REPO_ROOT
 from grader.run.sandbox import REQUIRE
 from grader.settings import CALL_TIMEOUT
@@ -42,13 +43,16 @@ cd "$root/source" && exec "$python" -m grader.gradescope "$root"
 
 
 def build_autograder(out: Path, visibility: str = "after_published",
-                     timeout: float = CALL_TIMEOUT, sandbox_mode: str = REQUIRE) -> list[str]:
+                     timeout: float = CALL_TIMEOUT, sandbox_mode: str = REQUIRE,
+                     lang: str = DEFAULT) -> list[str]:
     """Write the autograder zip to ``out``; return the names it holds."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         _script(zf, "setup.sh", SETUP_SH)
         _script(zf, "run_autograder", RUN_AUTOGRADER)
-        zf.writestr(CONFIG, json.dumps({"visibility": visibility, "timeout": timeout,
-                                        "sandbox": sandbox_mode}) + "\n")
+        config = {"visibility": visibility, "timeout": timeout, "sandbox": sandbox_mode}
+        if lang != DEFAULT:  # an English autograder's config stays as it was
+            config["lang"] = lang
+        zf.writestr(CONFIG, json.dumps(config) + "\n")
         for name in SHIPPED:
             for path in _files(REPO_ROOT / name):
                 zf.write(path, path.relative_to(REPO_ROOT).as_posix())

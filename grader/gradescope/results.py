@@ -4,19 +4,18 @@ Feedback quotes the submission, so every ``output`` goes through ``plain`` and
 is declared ``text``: Gradescope then shows it as typed, never as HTML or Markdown.
 """
 
-from grader.report.table import GRADER_ERROR, count_grader_errors
+from grader.i18n import DEFAULT, text
+from grader.report.table import GRADER_ERROR, count_grader_errors, count_words
 from grader.score.rubric import load_rubric
 from grader.score.scoring import Report
-from grader.text import plain, plural
+from grader.text import plain
 
 VISIBILITIES = ("after_published", "after_due_date", "visible", "hidden")
 TEXT = "text"
-NOT_GRADED = ("Not graded: the grader failed on this check, not your code; this is not your "
-              "fault. Tell your instructor. What went wrong: ")
 
 
-def results(report: Report, visibility: str = "after_published") -> dict:
-    """Gradescope's results for ``report``; checks' details shown per ``visibility``."""
+def results(report: Report, visibility: str = "after_published", lang: str = DEFAULT) -> dict:
+    """Gradescope's results for ``report``: details shown per ``visibility``, text in ``lang``."""
     about = {c.id: c.about for checks in load_rubric().values() for c in checks}
     tests = []
     for number, unit in enumerate(report.units, start=1):
@@ -28,13 +27,13 @@ def results(report: Report, visibility: str = "after_published") -> dict:
                 "score": check.score,
                 "max_score": check.max_score,
                 "status": "passed" if check.status == "passed" else "failed",
-                "output": _output(check),
+                "output": _output(check, lang),
                 "output_format": TEXT,
                 "visibility": visibility,
             })
     return {
         "score": report.score,
-        "output": _summary(report, visibility),
+        "output": _summary(report, visibility, lang),
         "output_format": TEXT,
         "test_output_format": TEXT,
         "test_name_format": TEXT,
@@ -44,23 +43,21 @@ def results(report: Report, visibility: str = "after_published") -> dict:
     }
 
 
-def _output(check) -> str:
+def _output(check, lang: str) -> str:
     feedback = plain(check.feedback or "")
     if check.status == GRADER_ERROR:
-        return NOT_GRADED + feedback
-    return feedback or "passed"
+        return text("gs_not_graded", lang) + feedback
+    return feedback or text("gs_passed", lang)
 
 
-def _summary(report: Report, visibility: str) -> str:
+def _summary(report: Report, visibility: str, lang: str) -> str:
     graded = [u.unit for u in report.units if u.status != "missing"]
-    lines = [f"Received: {', '.join(f'{u}.py' for u in graded) or 'no unit files'}."]
-    lines += [f"Flag: {plain(flag)}" for flag in report.flags]
+    files = ", ".join(f"{u}.py" for u in graded) or text("gs_no_files", lang)
+    lines = [text("gs_received", lang, files=files)]
+    lines += [text("gs_flag", lang, flag=plain(flag)) for flag in report.flags]
     errors = count_grader_errors(report)
     if errors:
-        lines.append(f"Warning: {plural(errors, 'check')} could not be graded because of a "
-                     "grader error: these are not your fault. Tell your instructor.")
+        lines.append(text("gs_warning", lang, count=count_words(errors, lang)))
     if visibility != "visible":
-        lines.append("Each unit is graded by hidden checks against PyTorch; their scores and "
-                     "feedback appear here once the grades are published. Run the public "
-                     "checks (`dlmath check`) to test your code before submitting.")
+        lines.append(text("gs_hidden", lang))
     return "\n".join(lines)

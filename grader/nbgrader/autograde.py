@@ -69,13 +69,17 @@ def students_of(course: Path, assignment: str) -> list[str]:
 
 
 def autograde(course: Path, assignment: str, students: list[str] | None = None,
-              timeout: float = CALL_TIMEOUT, sandbox_mode: str = sandbox.REQUIRE) -> AutogradeRun:
-    """Autograde ``assignment`` for ``students`` (default: everyone who handed it in)."""
+              timeout: float = CALL_TIMEOUT, sandbox_mode: str = sandbox.REQUIRE,
+              lang: str = "en") -> AutogradeRun:
+    """Autograde ``assignment`` for ``students`` (default: everyone who handed it in).
+
+    The feedback in the results files is in ``lang``."""
     run = AutogradeRun(assignment)
     for student in students or students_of(course, assignment):
         run.students.append(student)
         folder = course / "submitted" / student / assignment
-        results = _grade_in_sandbox(course, assignment, student, folder, timeout, sandbox_mode)
+        results = _grade_in_sandbox(course, assignment, student, folder, timeout, sandbox_mode,
+                                    lang)
         if not (folder / unit_file(assignment)).is_file():
             run.missing_files.append(student)
         deleted = _deleted_cells(folder / f"{assignment}.ipynb", assignment)
@@ -89,14 +93,14 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None,
 
 
 def _grade_in_sandbox(course: Path, assignment: str, student: str, folder: Path,
-                      timeout: float, sandbox_mode: str) -> Path:
+                      timeout: float, sandbox_mode: str, lang: str = "en") -> Path:
     """Grade the student's unit file alone; write and return the results file."""
     with tempfile.TemporaryDirectory(prefix="dlmath-autograde-") as alone:
         source = folder / unit_file(assignment)
         if source.is_file() and not source.is_symlink():
             shutil.copyfile(source, Path(alone) / unit_file(assignment))
-        report = grade(Path(alone), [assignment], timeout, sandbox_mode=sandbox_mode)
-        public = run_public(Path(alone), [assignment], timeout)
+        report = grade(Path(alone), [assignment], timeout, sandbox_mode=sandbox_mode, lang=lang)
+        public = run_public(Path(alone), [assignment], timeout, lang=lang)
     public.folder = Path(unit_file(assignment))
     out = course / RESULTS / assignment / f"{student}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from dataclasses import asdict, is_dataclass
 from rich.console import Console
 from rich.table import Table
 
+from grader.i18n import DEFAULT, text
 from grader.score.scoring import Report
 from grader.text import plain, plural, rich_escape, rich_text
 
@@ -73,50 +74,71 @@ def count_grader_errors(report) -> int:
                for u in value_of(report, "units", []) for c in value_of(u, "checks", []))
 
 
-GRADER_ERROR_WARNING = ("{n} could not be graded because of a grader error: "
-                        "these are not the student's fault.")
+def render(report: Report, console: Console, lang: str = DEFAULT) -> None:
+    """The table, then the sandbox line and warnings, then each failed check's feedback.
 
-
-def render(report: Report, console: Console) -> None:
-    """The table, then the sandbox line and warnings, then each failed check's feedback."""
-    table = Table(title="dlmath grade", show_lines=False)
-    for column, justify in (("check", "left"), ("status", "left"), ("points", "right")):
-        table.add_column(column, justify=justify)
+    The frame is in ``lang``, like the feedback the report was graded with.
+    """
+    table = Table(title=text("table_title", lang), show_lines=False)
+    for column, justify in (("col_check", "left"), ("col_status", "left"),
+                            ("col_points", "right")):
+        table.add_column(text(column, lang), justify=justify)
     for unit in report.units:
-        table.add_row(rich_text(f"[bold]{rich_escape(unit.unit)}[/bold]"), _styled(unit.status),
+        table.add_row(rich_text(f"[bold]{rich_escape(unit.unit)}[/bold]"),
+                      _styled(unit.status, lang),
                       rich_text(f"[bold]{unit.score:g} / {unit.max_score:g}[/bold]"))
         if unit.status == "graded":
             for check in unit.checks:
                 table.add_row(rich_text(f"  {rich_escape(check.id.split('/', 1)[-1])}"),
-                              _styled(check.status), f"{check.score:g} / {check.max_score:g}")
+                              _styled(check.status, lang),
+                              f"{check.score:g} / {check.max_score:g}")
     table.add_section()
-    table.add_row(rich_text("[bold]total[/bold]"), "",
+    table.add_row(rich_text(f"[bold]{text('total', lang)}[/bold]"), "",
                   rich_text(f"[bold]{report.score:g} / {report.max_score:g}[/bold]"))
     console.print(table)
-    _print_warnings(report, console)
-    _print_feedback(report, console)
+    _print_warnings(report, console, lang)
+    _print_feedback(report, console, lang)
 
 
-def _print_warnings(report: Report, console: Console) -> None:
+def status_words(status: str, lang: str = DEFAULT) -> str:
+    """A status as shown to people in ``lang`` (reports' data keep the English value)."""
+    key = f"status_{status}"
+    return text(key, lang) if lang != DEFAULT and key in _catalogue(lang) else status
+
+
+def count_words(count: int, lang: str = DEFAULT) -> str:
+    """``1 check``, ``2 checks``, in ``lang``."""
+    if lang == DEFAULT:
+        return plural(count, "check")
+    return text("checks" if count == 1 else "checks_plural", lang, count=count)
+
+
+def _catalogue(lang: str) -> dict:
+    from grader.i18n import catalogue
+
+    return catalogue(lang).MESSAGES
+
+
+def _print_warnings(report: Report, console: Console, lang: str = DEFAULT) -> None:
     confinement = confinement_of(report)
     if confinement is not None:
         line, warnings = confinement_summary(confinement)
         if is_full(confinement):
             _say(console, rich_escape(line))
         else:
-            _say(console, f"[bold red]WARNING: the submission was not fully sandboxed.[/] "
+            _say(console, f"[bold red]{text('not_sandboxed', lang)}[/] "
                           f"{rich_escape(line)}")
         for warning in warnings:
-            _say(console, f"[bold red]sandbox warning:[/] {rich_escape(warning)}")
+            _say(console, f"[bold red]{text('sandbox_warning', lang)}[/] {rich_escape(warning)}")
     errors = count_grader_errors(report)
     if errors:
-        warning = GRADER_ERROR_WARNING.format(n=plural(errors, "check"))
-        _say(console, f"[bold red]WARNING: {warning}[/]")
+        warning = text("grader_error_warning", lang, count=count_words(errors, lang))
+        _say(console, f"[bold red]{text('warning_prefix', lang)}{warning}[/]")
 
 
-def _print_feedback(report: Report, console: Console) -> None:
+def _print_feedback(report: Report, console: Console, lang: str = DEFAULT) -> None:
     for flag in report.flags:
-        _say(console, f"[bold magenta]flag:[/bold magenta] {rich_escape(flag)}")
+        _say(console, f"[bold magenta]{text('flag', lang)}[/bold magenta] {rich_escape(flag)}")
     for unit in report.units:
         failing = [c for c in unit.checks if c.status != "passed"]
         if unit.status != "graded" and failing:
@@ -124,7 +146,8 @@ def _print_feedback(report: Report, console: Console) -> None:
                           f"{rich_escape(failing[0].feedback)}")
             continue
         for check in failing:
-            _say(console, f"[bold]{rich_escape(check.id)}[/bold] ({rich_escape(check.status)}): "
+            status = rich_escape(status_words(check.status, lang))
+            _say(console, f"[bold]{rich_escape(check.id)}[/bold] ({status}): "
                           f"{rich_escape(check.feedback)}")
 
 
@@ -132,8 +155,8 @@ def _say(console: Console, markup: str) -> None:
     console.print(rich_text(markup), highlight=False)
 
 
-def _styled(status: str):
-    return rich_text(f"[{STYLE.get(status, 'white')}]{rich_escape(status)}[/]")
+def _styled(status: str, lang: str = DEFAULT):
+    return rich_text(f"[{STYLE.get(status, 'white')}]{rich_escape(status_words(status, lang))}[/]")
 
 
 def render_capstones(results: list, console: Console) -> None:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from grader.i18n import DEFAULT, LANGS
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import HIDDEN_TESTS, SOLUTIONS
 from grader.run import sandbox
@@ -47,7 +48,8 @@ class GradingRun:
 
     def __init__(self, scratch: Path, timeout: float = CALL_TIMEOUT, owns_scratch=False,
                  isolated: bool = True, sandbox_mode: str = sandbox.REQUIRE,
-                 budget: float = UNIT_BUDGET):
+                 budget: float = UNIT_BUDGET, lang: str = DEFAULT):
+        self.lang = lang  # of the feedback
         if isolated:
             self.session = Session(scratch, timeout, sandbox_mode, budget)
         else:  # only to measure what isolation costs
@@ -58,11 +60,12 @@ class GradingRun:
         self.scratch = scratch if owns_scratch else None
 
     @classmethod
-    def for_submission(cls, path: Path, timeout: float, sandbox_mode: str) -> "GradingRun":
+    def for_submission(cls, path: Path, timeout: float, sandbox_mode: str,
+                       lang: str = DEFAULT) -> "GradingRun":
         """A run on a scratch copy of the submission at ``path`` (removed on close)."""
         scratch = make_scratch()
         load_submission(path, scratch)
-        return cls(scratch, timeout, owns_scratch=True, sandbox_mode=sandbox_mode)
+        return cls(scratch, timeout, owns_scratch=True, sandbox_mode=sandbox_mode, lang=lang)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -80,7 +83,7 @@ class GradingRun:
         check = check_of(item)
         if check is not None and not report.skipped and (call.when == "call" or report.failed):
             exc = call.excinfo.value if call.excinfo is not None else None
-            self.outcomes.append(classify(check, exc, function_of(item)))
+            self.outcomes.append(classify(check, exc, function_of(item), self.lang))
         return report
 
     def close(self) -> None:
@@ -127,6 +130,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sandbox", choices=sandbox.MODES, default=sandbox.BEST_EFFORT,
                     help="require the allow-list sandbox, or fall back to limits only "
                          "(default best-effort: the suites' own default submission is trusted)")
+    group.addoption("--lang", choices=LANGS, default=DEFAULT,
+                    help="language of the checks' feedback (default en)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -138,7 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if run is None:
         run = GradingRun.for_submission(Path(config.getoption("submission")),
                                         config.getoption("call_timeout"),
-                                        config.getoption("sandbox"))
+                                        config.getoption("sandbox"), config.getoption("lang"))
         config.pluginmanager.register(run, "dlmath-grading-run")
     config.stash[RUN_KEY] = run
 

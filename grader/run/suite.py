@@ -31,7 +31,7 @@ class ChecksRun:
 
 def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
                isolated: bool = True, sandbox_mode: str = sandbox.REQUIRE,
-               budget: float = UNIT_BUDGET) -> ChecksRun:
+               budget: float = UNIT_BUDGET, lang: str = "en") -> ChecksRun:
     """Run ``suite/test_<unit>.py`` for each unit in the child serving ``folder``.
 
     A unit that cannot be imported in the child is not run: its problem is
@@ -40,7 +40,7 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
     (``SandboxUnavailable``) instead of failing checks one by one.
     """
     run = GradingRun(folder, timeout, isolated=isolated, sandbox_mode=sandbox_mode,
-                     budget=budget)
+                     budget=budget, lang=lang)
     problems: dict[str, str] = {}
     try:
         for unit in units:

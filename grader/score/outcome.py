@@ -15,6 +15,7 @@ from grader.errors import (
     UnitMissing,
 )
 from grader.feedback.expect import CheckFailed
+from grader.i18n import DEFAULT, Msg, Phrase, render
 from grader.paths import TESTS
 from grader.text import plain
 
@@ -37,37 +38,37 @@ class ItemOutcome:
     function: str = ""
 
 
-def classify(check: str, exc: BaseException | None, function: str) -> ItemOutcome:
+def classify(check: str, exc: BaseException | None, function: str,
+             lang: str = DEFAULT) -> ItemOutcome:
     """The outcome of a test item that raised ``exc`` (or None when it passed).
 
     ``function`` names the submission function the check is about, for messages
-    about calls that never returned.
+    about calls that never returned; the feedback is in ``lang``.
     """
     exc = _innermost(exc)
     named = getattr(exc, "function", "") or function
     status, feedback = _verdict(exc, named)
-    return ItemOutcome(check, status, plain(feedback), function)  # it may quote the student
+    # it may quote the student
+    return ItemOutcome(check, status, plain(render(feedback, lang)), function)
 
 
-def _verdict(exc: BaseException | None, function: str) -> tuple[str, str]:
+def _verdict(exc: BaseException | None, function: str) -> tuple[str, Msg | str]:
     if exc is None:
         return PASSED, ""
     if isinstance(exc, CheckFailed):
-        return FAILED, str(exc)
+        message = exc.args[0] if exc.args else ""
+        return FAILED, message if isinstance(message, Msg) else Phrase(str(exc))
     if isinstance(exc, StudentError):
         return FAILED, _student_error(exc, function)
     if isinstance(exc, CallTimeout):
-        return TIMEOUT, f"{function} {exc}: is there an endless loop?"
+        return TIMEOUT, Msg("timeout", function=function, what=Phrase(str(exc)))
     if isinstance(exc, ChildDied):
-        return ERROR, f"the process running your code {exc} during {function}."
+        return ERROR, Msg("child_died", function=function, what=Phrase(str(exc)))
     if isinstance(exc, UnitLoadError | UnitMissing):
-        return ERROR, str(exc)
+        return ERROR, Phrase(str(exc))
     if _grader_fault(exc):
-        return GRADER_ERROR, (f"this check could not be graded because of an error in the "
-                              f"grader ({type(exc).__name__}); it is not your mistake, and "
-                              "the instructor has been told.")
-    return FAILED, (f"the check could not use what {function} returned "
-                    f"({type(exc).__name__}: {exc}).")
+        return GRADER_ERROR, Msg("grader_fault", type=type(exc).__name__)
+    return FAILED, Msg("unusable", function=function, type=type(exc).__name__, error=str(exc))
 
 
 def _grader_fault(exc: BaseException) -> bool:
@@ -82,11 +83,11 @@ def _grader_fault(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] == "torch"
 
 
-def _student_error(exc: StudentError, function: str) -> str:
+def _student_error(exc: StudentError, function: str) -> Msg:
     if exc.type == "NotImplementedError":
-        return f"{function} is not implemented yet."
-    where = f" at {exc.where}" if exc.where else ""
-    return f"{function} raised {exc.type}: {exc.message}{where}."
+        return Msg("not_implemented", function=function)
+    where = Msg("raised_at", where=exc.where) if exc.where else ""
+    return Msg("raised", function=function, type=exc.type, error=exc.message, where=where)
 
 
 def _innermost(exc: BaseException | None) -> BaseException | None:

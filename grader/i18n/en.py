@@ -1,0 +1,113 @@
+"""The English catalogue: every student-facing message the grader writes, by id.
+
+English is the grader's own language: these templates give, byte for byte, the
+text that reports and regrades have always had. Text written elsewhere in
+English (a check's ``context=``, say) is used as written, so English has no
+phrase table.
+"""
+
+MESSAGES = {
+    # grader.feedback.expect: what a function returned
+    "where": " {context}",
+    "pair": "{name} should return a pair (out, cache); it returned {kind}.",
+    "tuple": "{name} should return {length} values ({what}); it returned {kind}.",
+    "not_array": "{name}{where} should return a NumPy array; it returned {kind}.",
+    "shape": "{name}{where} returned shape {actual}; expected {expected}{flipped}.",
+    "transposed_q": " (transposed?)",
+    "dtype": ("{name}{where} returned dtype {actual}; expected {expected} "
+              "(keep the input's dtype: float32 in, float32 out)."),
+    "values": "{name}{where}: {mismatch}",
+    "not_scalar": "{name}{where} should return a float or a 0-d array; it returned {kind}.",
+    "scalar_nonfinite": "{name}{where} returned {value}; expected {expected:.6g}.",
+    "scalar": "{name}{where} returned {value:.6g}; expected {expected:.6g}{hint}.",
+    "scalar_hint": ". Likely mistake: {mistake}",
+    "nonfinite": ("{name}{where} returned {count} non-finite value(s) (NaN or inf), the first "
+                  "{first} at index {index}. Values: {values}."),
+    "warning": ("{name}{where} raised a warning: {warning}. "
+                "A stable implementation never overflows."),
+    "modified": ("{name} modified its argument(s) {names} in place. Functions must leave their "
+                 "inputs untouched: the caller may still need them (use out-of-place "
+                 "operations, or copy first)."),
+    "kind_array": "an array of shape {shape}",
+    "kind_sequence": "a {type} of {count} items",
+    "kind_none": "None",
+    "kind_other": "a {type}",
+    # grader.feedback.describe: how values differ, and the likely mistake
+    "mismatch": ("{wrong} of {size} values differ from torch's. The largest error is "
+                 "{error:.3g} at index {index}: expected {expected:.6g}, got {actual:.6g}. "
+                 "Expected {expected_preview}, got {actual_preview}. Likely mistake: {mistake}"),
+    "except_at": "it is right everywhere except {words}.",
+    "transposed": "the result is transposed.",
+    "sign_flipped": "the sign is flipped.",
+    "constant_factor": "the result is off by a constant factor of {factor}.",
+    "factor_whole": "{whole} (a missing division, by N perhaps?)",
+    "factor_inverse": "1/{inverse} (a missing factor of {inverse}, or an extra division by N?)",
+    "shape_right": "the shape is right but the values are not.",
+    # grader.score.outcome: a test item that did not pass
+    "timeout": "{function} {what}: is there an endless loop?",
+    "child_died": "the process running your code {what} during {function}.",
+    "grader_fault": ("this check could not be graded because of an error in the grader "
+                     "({type}); it is not your mistake, and the instructor has been told."),
+    "unusable": "the check could not use what {function} returned ({type}: {error}).",
+    "not_implemented": "{function} is not implemented yet.",
+    "raised": "{function} raised {type}: {error}{where}.",
+    "raised_at": " at {where}",
+    # grader.score.scoring: a check or unit as a whole
+    "no_test_ran": "no test ran for this check.",
+    "not_attempted": "not attempted: the submission has no {file}.",
+    "root_cause_one": (" Likely root cause: {named} fails its own checks too ({causes}); fix "
+                       "that first, and this check may pass."),
+    "root_cause_many": (" Likely root cause: {named} fail their own checks too ({causes}); fix "
+                        "that first, and this check may pass."),
+    "and": " and ",
+    # reports: the terminal table (grader.report.table)
+    "table_title": "dlmath grade",
+    "col_check": "check",
+    "col_status": "status",
+    "col_points": "points",
+    "total": "total",
+    "status_passed": "passed",
+    "status_failed": "failed",
+    "status_error": "error",
+    "status_timeout": "timeout",
+    "status_grader_error": "grader_error",
+    "status_graded": "graded",
+    "status_missing": "missing",
+    "not_sandboxed": "WARNING: the submission was not fully sandboxed.",
+    "sandbox_warning": "sandbox warning:",
+    "warning_prefix": "WARNING: ",
+    "flag": "flag:",
+    "grader_error_warning": ("{count} could not be graded because of a grader error: "
+                             "these are not the student's fault."),
+    "checks": "{count} check",
+    "checks_plural": "{count} checks",
+    # reports: a student's Markdown feedback (grader.report.markdown)
+    "md_title": "# Feedback for {student}",
+    "md_score": "**Score: {score:g} / {max_score:g}**",
+    "md_flag": "> **Flag:** {flag}",
+    "md_header": "| unit | status | points |",
+    "md_grader_error": "grader error, not your fault",
+    "md_note": ("> **Note:** {count} could not be graded because of a grader error: these are "
+                "not your fault. Tell your instructor: they can regrade them once the grader "
+                "is fixed."),
+    "md_sandbox_warning": "- Sandbox warning: {warning}",
+    # Gradescope (grader.gradescope)
+    "gs_not_graded": ("Not graded: the grader failed on this check, not your code; this is not "
+                      "your fault. Tell your instructor. What went wrong: "),
+    "gs_passed": "passed",
+    "gs_received": "Received: {files}.",
+    "gs_no_files": "no unit files",
+    "gs_flag": "Flag: {flag}",
+    "gs_warning": ("Warning: {count} could not be graded because of a grader error: these are "
+                   "not your fault. Tell your instructor."),
+    "gs_hidden": ("Each unit is graded by hidden checks against PyTorch; their scores and "
+                  "feedback appear here once the grades are published. Run the public checks "
+                  "(`dlmath check`) to test your code before submitting."),
+    "gs_refused": ("This submission was not graded: {reason}. Nothing is wrong with your code; "
+                   "your instructor will look into it."),
+}
+
+
+def tidy(text: str) -> str:
+    """English needs no tidying (the other catalogues join punctuation here)."""
+    return text

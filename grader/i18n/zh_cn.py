@@ -1,0 +1,212 @@
+"""The zh-CN (简体中文) catalogue: the same message ids as ``en.py``, and a phrase table.
+
+Terms follow course.zh-CN.md: 前向/反向, 梯度, 次梯度, 形状, 检查 (a rubric check),
+公开检查/隐藏检查, 评分器, 原地修改, 权重, 偏置. Names of functions, arguments,
+dtypes and numbers stay as the code writes them.
+
+``EXACT``, ``PATTERNS`` and ``PARTS`` translate English written outside the
+catalogues (the checks' ``context=`` and diagnoses, the runner's and loader's
+sentences): an exact phrase first; else the first pattern that matches the
+whole phrase, its groups translated in turn; else every part substitution in
+order. What none of them knows stays English.
+"""
+
+import re
+
+MESSAGES = {
+    # grader.feedback.expect
+    "where": "（{context}）",
+    "pair": "{name} 应返回一对值 (out, cache)；它返回了{kind}。",
+    "tuple": "{name} 应返回 {length} 个值（{what}）；它返回了{kind}。",
+    "not_array": "{name}{where}应返回 NumPy 数组；它返回了{kind}。",
+    "shape": "{name}{where}返回的形状为 {actual}；应为 {expected}{flipped}。",
+    "transposed_q": "（是否转置了？）",
+    "dtype": ("{name}{where}返回的 dtype 为 {actual}；应为 {expected}"
+              "（保持输入的 dtype：输入 float32，输出也是 float32）。"),
+    "values": "{name}{where}：{mismatch}",
+    "not_scalar": "{name}{where}应返回 float 或 0 维数组；它返回了{kind}。",
+    "scalar_nonfinite": "{name}{where}返回了 {value}；应为 {expected:.6g}。",
+    "scalar": "{name}{where}返回了 {value:.6g}；应为 {expected:.6g}{hint}。",
+    "scalar_hint": "。可能的错误：{mistake}",
+    "nonfinite": ("{name}{where}返回了 {count} 个非有限值（NaN 或 inf），第一个是索引 {index} "
+                  "处的 {first}。数值：{values}。"),
+    "warning": "{name}{where}触发了警告：{warning}。数值稳定的实现不会溢出。",
+    "modified": ("{name} 原地修改了参数 {names}。函数不得改动它的输入：调用者可能还要用它们"
+                 "（请使用非原地运算，或先复制）。"),
+    "kind_array": "形状为 {shape} 的数组",
+    "kind_sequence": "含 {count} 项的 {type}",
+    "kind_none": " None",
+    "kind_other": " {type} 对象",
+    # grader.feedback.describe
+    "mismatch": ("{size} 个值中有 {wrong} 个与 torch 的结果不同。最大误差为 {error:.3g}，"
+                 "位于索引 {index}：应为 {expected:.6g}，得到 {actual:.6g}。"
+                 "应为 {expected_preview}，得到 {actual_preview}。可能的错误：{mistake}"),
+    "except_at": "除了{words}，其余各处都正确。",
+    "transposed": "结果被转置了。",
+    "sign_flipped": "符号反了。",
+    "constant_factor": "结果相差一个常数因子 {factor}。",
+    "factor_whole": "{whole}（是否漏了一次除法，比如除以 N？）",
+    "factor_inverse": "1/{inverse}（是否漏了因子 {inverse}，或多除了一次 N？）",
+    "shape_right": "形状正确，但数值不对。",
+    # grader.score.outcome
+    "timeout": "{function} {what}：是否有死循环？",
+    "child_died": "运行你的代码的进程在 {function} 期间{what}。",
+    "grader_fault": ("由于评分器出错（{type}），这项检查无法评分；这不是你的错误，"
+                     "已通知教师。"),
+    "unusable": "检查无法使用 {function} 的返回值（{type}: {error}）。",
+    "not_implemented": "{function} 尚未实现。",
+    "raised": "{function} 抛出了 {type}: {error}{where}。",
+    "raised_at": "，位于 {where}",
+    # grader.score.scoring
+    "no_test_ran": "这项检查没有运行任何测试。",
+    "not_attempted": "未作答：提交中没有 {file}。",
+    "root_cause_one": ("可能的根本原因：{named} 自己的检查也未通过（{causes}）；先修正它，"
+                       "这项检查可能就会通过。"),
+    "root_cause_many": ("可能的根本原因：{named} 自己的检查也未通过（{causes}）；先修正它们，"
+                        "这项检查可能就会通过。"),
+    "and": " 和 ",
+    # grader.report.table
+    "table_title": "dlmath 评分",
+    "col_check": "检查",
+    "col_status": "状态",
+    "col_points": "得分",
+    "total": "总分",
+    "status_passed": "通过",
+    "status_failed": "未通过",
+    "status_error": "出错",
+    "status_timeout": "超时",
+    "status_grader_error": "评分器错误",
+    "status_graded": "已评分",
+    "status_missing": "缺失",
+    "not_sandboxed": "警告：提交的代码没有在完整的沙箱中运行。",
+    "sandbox_warning": "沙箱警告：",
+    "warning_prefix": "警告：",
+    "flag": "标记：",
+    "grader_error_warning": "{count}因评分器出错而无法评分：这不是学生的错。",
+    "checks": "{count} 项检查",
+    "checks_plural": "{count} 项检查",
+    # grader.report.markdown
+    "md_title": "# {student} 的反馈",
+    "md_score": "**得分：{score:g} / {max_score:g}**",
+    "md_flag": "> **标记：** {flag}",
+    "md_header": "| 单元 | 状态 | 得分 |",
+    "md_grader_error": "评分器错误，不是你的错",
+    "md_note": ("> **注意：** {count}因评分器出错而无法评分：这不是你的错。请告诉教师："
+                "评分器修好后，教师可以重新评分。"),
+    "md_sandbox_warning": "- 沙箱警告：{warning}",
+    # grader.gradescope
+    "gs_not_graded": "未评分：出错的是评分器，不是你的代码；这不是你的错。请告诉教师。出错原因：",
+    "gs_passed": "通过",
+    "gs_received": "收到：{files}。",
+    "gs_no_files": "没有单元文件",
+    "gs_flag": "标记：{flag}",
+    "gs_warning": "警告：{count}因评分器出错而无法评分：这不是你的错。请告诉教师。",
+    "gs_hidden": ("每个单元都由隐藏检查对照 PyTorch 评分；成绩公布后，这里会显示它们的得分和反馈。"
+                  "提交之前，请运行公开检查（`dlmath check`）测试你的代码。"),
+    "gs_refused": "这份提交没有被评分：{reason}。你的代码没有问题；教师会处理。",
+}
+
+_SHAPE = r"(\((?:[^()]|\([^()]*\))*\))"  # a shape, or a tuple of shapes: (2, 3), ((2, 3), (3,))
+
+EXACT = {
+    "for float32 inputs": "输入为 float32 时",
+    "for float64 inputs": "输入为 float64 时",
+    "for small float64 inputs": "输入为较小的 float64 时",
+    "for a float32 x": "x 为 float32 时",
+    "for float32 X and y": "X 和 y 为 float32 时",
+    "for float32 gradients": "梯度为 float32 时",
+    "for a float32 table": "表为 float32 时",
+    "for float32 x, weight and bias": "x、weight 和 bias 为 float32 时",
+    "for inputs as large as 1e4 in magnitude": "输入的绝对值大到 1e4 时",
+    "for logits as large as 1e4 in magnitude": "logits 的绝对值大到 1e4 时",
+    "for probabilities of exactly 0 and 1": "概率恰好为 0 和 1 时",
+    "for p=1 (every element dropped)": "p=1 时（所有元素都被丢弃）",
+    "where x is exactly 0 (torch's subgradient convention)":
+        "在 x 恰好为 0 处（torch 的次梯度约定）",
+    "for query and key entries of about 1e3 (scores of about 1e6)":
+        "query 和 key 的元素约为 1e3 时（分数约为 1e6）",
+    "for gradients that are all zero (their norm is 0), max_norm=1.0":
+        "梯度全为零时（范数为 0），max_norm=1.0",
+    "is there an endless loop?": "是否有死循环？",
+    "sent a malformed reply": "发回了格式错误的回复",
+    "a cache from a child that has since died was passed back":
+        "传回的 cache 来自一个已经结束的子进程",
+}
+
+PATTERNS = [
+    # the runner's sentences (grader.run): after a function's name
+    (r"did not finish within ([\d.]+) s", "未能在 {0} 秒内完成"),
+    (r"was not run: the unit's time budget of ([\d.]+) s was spent(.*)",
+     "没有运行：本单元 {0} 秒的时间预算已经用完{1}"),
+    (r"did not finish within the ([\d.e+-]+) s left of the unit's time budget \(([\d.]+) s\)",
+     "未能在本单元时间预算（{1} 秒）剩下的 {0} 秒内完成"),
+    (r"exited with status (-?\d+)", "以状态 {0} 退出"),
+    (r"died from (.+)", "因 {0} 而终止"),
+    # the loader's sentences (grader.load.submission)
+    (r"([\w.]+) could not be imported: (.*)", "无法导入 {0}：{1}"),
+    (r"([\w.]+) has a syntax error at line (\d+): (.*)", "{0} 第 {1} 行有语法错误：{2}"),
+    (r"([\w.]+) has a syntax error: (.*)", "{0} 有语法错误：{1}"),
+    (r"([\w.]+) is not a text file of Python source \(not UTF-8\)\.",
+     "{0} 不是 Python 源代码文本文件（不是 UTF-8）。"),
+    (r"([\w.]+) is larger than 1 MiB\.", "{0} 大于 1 MiB。"),
+    (r"([\w.]+) is not a regular file under 1 MiB\.", "{0} 不是小于 1 MiB 的普通文件。"),
+    (r"([\w.]+) is a link to a file outside the submission; it was refused\.",
+     "{0} 是指向提交之外文件的链接；已拒绝。"),
+    (r"([\w.]+) was submitted twice; the last one counts\.", "{0} 提交了两次；以最后一次为准。"),
+    (r"importing ([\w.]+) is not allowed: (.*)", "不允许导入 {0}：{1}"),
+    (r"([\w.]+) imports ([\w., ]+): (.*)", "{0} 导入了 {1}：{2}"),
+    (r"the submission has no ([\w.]+)", "提交中没有 {0}"),
+    # the checks' diagnoses
+    (r" \(it is right for small inputs\)", "（对较小的输入是正确的）"),
+    (r"(.*) \(it is right for small inputs\)", "{0}（对较小的输入是正确的）"),
+    (r"(.*): each cache is its own", "{0}：每个 cache 各自独立"),
+    (r"it is right along the last axis but not for dim=(-?\d+): normalise along dim\.",
+     "沿最后一个轴是正确的，但 dim={0} 时不对：请沿 dim 归一化。"),
+    (r"it is right along the last axis but not for dim=(-?\d+): use dim in the backward too\.",
+     "沿最后一个轴是正确的，但 dim={0} 时不对：反向中也要使用 dim。"),
+    (r"where x is exactly 0, where torch's subgradient convention makes the derivative (.+)",
+     "x 恰好为 0 的地方，torch 的次梯度约定使那里的导数为 {0}"),
+    (r"it ignores reduction='(\w+)' and takes the (\w+)\.", "它忽略了 reduction='{0}'，取了 {1}。"),
+    # contexts: "for ..." becomes the condition itself
+    (r"for a float32 x, (.+)", "x 为 float32，{0}"),
+    (r"for float32 inputs, (.+)", "输入为 float32，{0}"),
+    (r"for float32 x, weight and bias, (.+)", "x、weight 和 bias 为 float32，{0}"),
+    (r"for inputs as large as 1e4 in magnitude, (.+)", "输入的绝对值大到 1e4，{0}"),
+    (r"for inputs as large as 1e4 in magnitude(.+)", "输入的绝对值大到 1e4 时{0}"),
+    (r"for layer (\w+) of two (\w+) layers run as (.+?) \((.*)\)",
+     "两个 {1} 层按 {2} 运行时的第 {0} 层（{3}）"),
+    (r"for (.+)", "{0}"),
+    (r"(.+): (.+)", "{0}：{1}"),
+]
+
+PARTS = [
+    (r"\b([A-Za-z_]\w*) of shapes? " + _SHAPE, r"\1 的形状为 \2"),
+    (r"\bshape " + _SHAPE, r"形状 \1"),
+    (r", weight " + _SHAPE, r"，weight \1"),
+    (r", bias " + _SHAPE, r"，bias \1"),
+    (r" and y of shape ", "，y 的形状为 "),
+    (r" and ([A-Za-z_]\w*) of shape ", r"，\1 的形状为 "),
+    (r"^x " + _SHAPE, r"x \1"),
+    (r"\bat step (\d+)", r"第 \1 步"),
+    (r"\bevaluation mode leaves the running statistics as they are",
+     "评估模式下运行统计量保持不变"),
+    (r"\bthrough the forward's mask", "经过前向的掩码"),
+    (r"\bin those rows", "在这些行中"),
+    (r"\beach cache is its own", "每个 cache 各自独立"),
+    (r"\brun as network order", "按网络顺序运行"),
+    (r"\brun as same order", "按相同顺序运行"),
+    (r"\bthe network ", "网络 "),
+    (r"\bgradients of shapes ", "梯度的形状为 "),
+    (r"\bfor two (\w+) layers\b", r"两个 \1 层"),
+    (r"\bwith values about ", "数值约为 "),
+    (r"\binputs of magnitude ", "输入的量级为 "),
+]
+
+_SPACED_PUNCTUATION = re.compile(r"\s*([，。；：！？（）])\s*")
+
+
+def tidy(text: str) -> str:
+    """Join what the templates split: no doubled full stops, no spaces at full-width marks."""
+    text = re.sub(r"。\.+|\.。|。。+", "。", text)
+    text = re.sub(r"([？！])。", r"\1", text)
+    return _SPACED_PUNCTUATION.sub(r"\1", text)
