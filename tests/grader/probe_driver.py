@@ -11,6 +11,7 @@ asserts on the result, once per mode.
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 import uuid
@@ -21,21 +22,52 @@ import numpy
 from grader.errors import ChildDied, SandboxUnavailable
 from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.paths import HIDDEN_TESTS, REPO_ROOT, SOLUTIONS
-from grader.run.sandbox import REQUIRE
+from grader.run.sandbox import REQUIRE, is_root
 from grader.run.session import Session, SubmissionProxy
+from tests.grader import nonroot
 
 PROBE = Path(__file__).resolve().parents[1] / "submissions" / "probe"
 SITE_PACKAGES = str(Path(numpy.__file__).resolve().parents[1])
 
 
-class Probe:
-    """A confined child holding the probe submission."""
+def run(mode: str, module: str, *args: str, timeout: float = 600) -> dict:
+    """``python -m MODULE ARGS...`` as root or as a throwaway user (``mode``): its JSON.
 
-    def __init__(self, timeout: float = 30):
+    Skips (pytest) when the mode cannot be played here or the platform cannot
+    build the sandbox; a driver that crashes fails the calling test.
+    """
+    import pytest
+
+    argv = [sys.executable, "-m", module, *args]
+    if mode == "root" and not is_root():
+        pytest.skip("the root variant needs root (CI runs as root)")
+    if mode == "user" and is_root():  # a throwaway user who can reach only what grading needs
+        argv = nonroot.command([Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT], argv)
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    facts = json.loads(done.stdout)
+    if "unavailable" in facts:
+        pytest.skip(f"this platform cannot build the sandbox: {facts['unavailable']}")
+    return facts
+
+
+class Probe:
+    """A confined child holding the probe submission (or another one's activations.py)."""
+
+    def __init__(self, timeout: float = 30, folder: Path = PROBE):
         self.scratch = make_scratch()
-        load_submission(PROBE, self.scratch)
+        load_submission(folder, self.scratch)
         self.session = Session(self.scratch, timeout=timeout, sandbox_mode=REQUIRE)
         self.call = SubmissionProxy(self.session).activations
+
+    def attempt(self, function: str, *args):
+        """What one call (a check of its own) gave: its value, or the exception's type and
+        message."""
+        self.session.begin_item()
+        try:
+            return {"value": getattr(self.call, function)(*args)}
+        except Exception as exc:  # the attack decides which; the tests assert on it
+            return {"raised": type(exc).__name__, "message": str(exc)[:200]}
 
     def close(self) -> None:
         self.session.close()

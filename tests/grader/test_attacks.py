@@ -34,7 +34,7 @@ import pytest
 
 from grader.paths import REPO_ROOT, SOLUTIONS
 from grader.run.sandbox import is_root
-from tests.grader import nonroot
+from tests.grader import nonroot, probe_driver
 
 HOSTILE = Path(__file__).resolve().parents[1] / "submissions" / "hostile"
 MODES = ("root", "user")
@@ -47,36 +47,13 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line f
 # --------------------------------------------------------------------------------------
 
 
-class _Child:
+def _hostile(name: str, timeout: float = 20) -> probe_driver.Probe:
     """A confined child holding one hostile submission, as the grader starts it."""
-
-    def __init__(self, name: str, timeout: float = 20):
-        from grader.load.submission import load_submission, make_scratch
-        from grader.run.sandbox import REQUIRE
-        from grader.run.session import Session, SubmissionProxy
-
-        self.scratch = make_scratch()
-        load_submission(HOSTILE / name, self.scratch)
-        self.session = Session(self.scratch, timeout=timeout, sandbox_mode=REQUIRE)
-        self.call = SubmissionProxy(self.session).activations
-
-    def attempt(self, function: str, *args):
-        """What a call gave: its value, or the exception's type and message."""
-        self.session.begin_item()
-        try:
-            return {"value": getattr(self.call, function)(*args)}
-        except Exception as exc:  # the attack decides which; the tests assert on it
-            return {"raised": type(exc).__name__, "message": str(exc)[:200]}
-
-    def close(self) -> None:
-        from grader.load.submission import remove_scratch
-
-        self.session.close()
-        remove_scratch(self.scratch)
+    return probe_driver.Probe(timeout, HOSTILE / name)
 
 
 def _undecodable_replies() -> dict:
-    child = _Child("forge")
+    child = _hostile("forge")
     try:
         facts = {}
         for kind in ("int", "dict", "handle", "bigint", "pairs"):
@@ -89,7 +66,7 @@ def _undecodable_replies() -> dict:
 
 def _classmates() -> dict:
     """A student who leaves CPU burners behind, and a classmate graded at the same time."""
-    attacker, classmate = _Child("spin"), _Child("spin")
+    attacker, classmate = _hostile("spin"), _hostile("spin")
     try:
         alone = classmate.attempt("busy", 1_000_000)
         started = attacker.attempt("fork_spinners", 8)
@@ -105,7 +82,7 @@ def _classmates() -> dict:
 
 
 def _forked_memory() -> dict:
-    child = _Child("spin", timeout=60)
+    child = _hostile("spin", timeout=60)
     try:
         return {"held_mib": child.attempt("fork_holders", 3, 768)}
     finally:
@@ -114,7 +91,7 @@ def _forked_memory() -> dict:
 
 def _grader_memory(function: str, size: int) -> dict:
     """How much the grader's own peak memory grows while one hostile reply arrives."""
-    child = _Child("spin", timeout=60)
+    child = _hostile("spin", timeout=60)
     try:
         child.attempt("whoami")
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -125,12 +102,28 @@ def _grader_memory(function: str, size: int) -> dict:
         child.close()
 
 
+def _escape() -> dict:
+    """Inherited descriptors, a frozen child, and files left in /tmp for later checks."""
+    child, classmate = _hostile("escape", timeout=3), _hostile("escape")
+    try:
+        return {"descriptors": child.attempt("descriptors"), "reopen": child.attempt("reopen"),
+                "stash": child.attempt("stash", "an earlier check's inputs"),
+                "unstash_next_check": child.attempt("unstash"),
+                "unstash_classmate": classmate.attempt("unstash"),
+                "stopped": child.attempt("stop_self"), "after_stop": child.attempt("whoami"),
+                "unstash_after_restart": child.attempt("unstash")}
+    finally:
+        child.close()
+        classmate.close()
+
+
 def _drive(what: list[str]) -> dict:
     from grader.errors import SandboxUnavailable
 
     try:
         if what[0] == "child":
             return {"undecodable": _undecodable_replies(), "classmates": _classmates(),
+                    "escape": _escape(),
                     "forked_memory": _forked_memory()}
         return _grader_memory(what[1], int(what[2]))
     except SandboxUnavailable as exc:
@@ -138,21 +131,7 @@ def _drive(what: list[str]) -> dict:
 
 
 def _run_driver(mode: str, *what: str) -> dict:
-    module = [sys.executable, "-m", "tests.grader.test_attacks", *what]
-    if mode == "root":
-        if not is_root():
-            pytest.skip("the root variant needs root (CI runs as root)")
-        argv = module
-    elif is_root():  # a throwaway user who can reach only what the grader needs
-        argv = nonroot.command([Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT], module)
-    else:
-        argv = module
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    facts = json.loads(done.stdout)
-    if "unavailable" in facts:
-        pytest.skip(f"this platform cannot build the sandbox: {facts['unavailable']}")
-    return facts
+    return probe_driver.run(mode, "tests.grader.test_attacks", *what, timeout=300)
 
 
 @pytest.fixture(scope="module", params=MODES)
@@ -164,12 +143,6 @@ def attacked(request) -> tuple[str, dict]:
 # The child: forged replies, classmates, memory.
 # --------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "grader/child/codec.py _from_json/_array let ValueError and TypeError out (int('x'), "
-    "a $dict that is not a list of pairs, a 5000-digit $int) instead of ProtocolError, so "
-    "grader/run/child.py Child.request neither calls it a malformed reply nor stops the "
-    "child: the check 'fails' with a codec traceback message, and the runner's genuine "
-    "reply is then read as the answer to the NEXT call (the channel is one call late)"))
 def test_a_reply_the_codec_cannot_decode_is_a_malformed_reply(attacked):
     _, facts = attacked
     for kind, seen in facts["undecodable"].items():
@@ -182,6 +155,36 @@ def test_one_student_cannot_kill_a_classmate_or_the_grader(attacked):
     _, facts = attacked
     assert facts["classmates"]["kill_everyone"] == {"value": "still here"}
     assert facts["classmates"]["classmate_after_kill"]["value"] is not None
+
+
+def test_a_child_holds_no_descriptor_of_the_graders_but_its_own_channel(attacked):
+    """Only /dev/null, the two pipes and the child's own output log are open in it; reopened
+    through /proc/self/fd they reach nothing else (a pipe reopened for writing is the
+    child's own channel)."""
+    _, facts = attacked
+    held = facts["escape"]["descriptors"]["value"]
+    kinds = {"null" if t == "/dev/null" else "pipe" if t.startswith("pipe:") else
+             "log" if re.fullmatch(r"/tmp/#\d+ \(deleted\)", t) else t for t in held.values()}
+    assert kinds <= {"null", "pipe", "log", "FileNotFoundError"}, held  # the listing's own fd
+    assert sum(t.startswith("pipe:") for t in held.values()) == 2, held
+    assert set(facts["escape"]["reopen"]["value"]) == set(held.values())
+
+
+def test_a_frozen_child_costs_one_call_and_is_replaced(attacked):
+    _, facts = attacked
+    assert facts["escape"]["stopped"]["raised"] == "CallTimeout"
+    assert isinstance(facts["escape"]["after_stop"].get("value"), int)
+
+
+def test_files_left_in_tmp_reach_no_classmate_and_no_fresh_child(attacked):
+    """One student's own child keeps its /tmp from check to check, as it keeps its globals
+    (nothing of the grader's is there to find); a classmate and a restarted child start
+    empty."""
+    _, facts = attacked
+    escape = facts["escape"]
+    assert escape["unstash_next_check"] == escape["stash"]
+    assert escape["unstash_classmate"] == {"value": "FileNotFoundError"}
+    assert escape["unstash_after_restart"] == {"value": "FileNotFoundError"}
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -274,6 +277,44 @@ def test_an_update_that_does_nothing_scores_nothing():
     optim = report.units[0]
     assert [c.id for c in optim.checks if c.status == "passed"] == []
     assert report.score == 0
+
+
+def test_values_that_lie_and_a_patched_numpy_score_nothing():
+    """Objects whose __array__/__eq__/__float__ lie, an ndarray subclass, a memmap, the
+    caller's own array, and numpy's comparisons patched in the child: the grader decodes
+    plain arrays in its own process and compares them with its own numpy."""
+    from grader.pipeline import grade
+
+    report = grade(HOSTILE / "liar", ["losses"])
+    assert [c.id for c in report.units[0].checks if c.status == "passed"] == []
+    assert report.score == 0
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "in-place changes to the inputs are known only from the child's own report "
+    "(grader/child/runner.py Host.call puts _mutated(...) in the reply, and "
+    "expect_unmodified reads submission.<unit>.last.mutated); the runner is plain Python "
+    "in the submission's process, reached past the import guard (exec('import sys', {})), "
+    "and tests/submissions/hostile/tamper replaces runner._mutated: the reference "
+    "losses.py with mse_loss_forward changing input in place scores 18/19, the same file "
+    "with the 4-line patch 19/19. The same patch hides warnings (expect_no_warnings, the "
+    "*_stable checks) and cache changes (cache_untouched). Fix: decide these checks from "
+    "values the grader sees, e.g. keep the arguments in the child behind handles, call "
+    "the function twice on the same handles and hold both results to torch (a changed "
+    "input changes the second result); never from a field the child fills in"))
+def test_hiding_an_in_place_change_does_not_earn_inputs_unmodified(tmp_path):
+    from grader.pipeline import grade
+
+    buggy = (SOLUTIONS / "losses.py").read_text() + (HOSTILE / "tamper" / "losses.py").read_text()
+    honest = re.sub(r"# --- tamper ---.*# --- end tamper ---", "", buggy, flags=re.DOTALL)
+    status = {}
+    for name, source in (("honest", honest), ("tampered", buggy)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "losses.py").write_text(source)
+        checks = grade(tmp_path / name, ["losses"]).units[0].checks
+        status[name] = {c.id: c.status for c in checks}["losses/inputs_unmodified"]
+    assert status["honest"] == "failed"  # the bug is real, and costs its check
+    assert status["tampered"] == "failed"
 
 
 def _decoded(dtype: str, shape: tuple, data: bytes):

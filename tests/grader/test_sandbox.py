@@ -7,7 +7,6 @@ throwaway unprivileged user (``tests/grader/nonroot.py``), which is how an
 instructor grades on a laptop. The limits are probed in this process.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -18,10 +17,9 @@ import pytest
 
 from grader.errors import BudgetSpent, CallTimeout, StudentError
 from grader.load.submission import load_submission, make_scratch, remove_scratch
-from grader.paths import REPO_ROOT
 from grader.run.sandbox import REQUIRE, is_root
 from grader.run.session import Session, SubmissionProxy
-from tests.grader import nonroot
+from tests.grader import nonroot, probe_driver
 
 PROBE = Path(__file__).resolve().parents[1] / "submissions" / "probe"
 MODES = ("root", "user")
@@ -33,27 +31,9 @@ CHILD_ENVIRONMENT = {"HOME", "LANG", "LC_ALL", "MKL_NUM_THREADS", "OMP_NUM_THREA
 EPERM = 1
 
 
-def _driver(mode: str) -> dict:
-    module = [sys.executable, "-m", "tests.grader.probe_driver"]
-    if mode == "root":
-        if not is_root():
-            pytest.skip("the root variant needs root (CI runs as root)")
-        argv = module
-    elif is_root():  # become a throwaway user who can reach only what the grader needs
-        argv = nonroot.command([Path(sys.base_prefix), Path(sys.prefix), REPO_ROOT], module)
-    else:
-        argv = module
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    facts = json.loads(done.stdout)
-    if "unavailable" in facts:
-        pytest.skip(f"this platform cannot build the sandbox: {facts['unavailable']}")
-    return facts
-
-
 @pytest.fixture(scope="module", params=MODES)
 def probed(request) -> tuple[str, dict]:
-    return request.param, _driver(request.param)
+    return request.param, probe_driver.run(request.param, "tests.grader.probe_driver")
 
 
 def test_the_report_states_full_confinement(probed):
