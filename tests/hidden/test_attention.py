@@ -29,7 +29,15 @@ from tests.public.test_attention import (
     torch_mha,
     torch_sdpa,
 )
-from tests.strategies import random_array, seeds, shapes, upstream
+from tests.strategies import (
+    FLOAT32_TOLERANCE,
+    as_float64,
+    cache_untouched,
+    random_array,
+    seeds,
+    shapes,
+    upstream,
+)
 
 sides = st.integers(1, 5)
 
@@ -209,6 +217,10 @@ def test_sdpa_fully_masked_rows(submission, batch):
                f"{SDPA} {context}: {name} should be what you get when the fully masked query "
                f"rows are left out, since those rows attend to nothing; it is not. Do the "
                f"fully masked rows still have nonzero attention weights?")
+    # and all of it right, so that a stub of zeros earns nothing here
+    expect_array(out, expected_out, f"{SDPA}_forward", context=context)
+    for name, got, want in zip(SDPA_GRADS, grads, expected_grads, strict=False):
+        expect_array(got, want, f"{SDPA}_backward", context=f"{context}: {name}")
 
 
 @check(f"{SDPA}_causal", f"{SDPA}_forward")
@@ -339,6 +351,12 @@ def test_mha_no_bias(submission, in_bias, out_bias):
                and got.shape == zero.shape and np.allclose(got, zero, rtol=1e-9, atol=1e-12),
                f"{MHA} {context}: {name} should be the same as with zero biases (a None bias "
                f"adds nothing); it is not.")
+    # and right, so that a stub of zeros earns nothing here
+    expected_out, expected = _mha_reference((x, w_in, given_in, w_out, given_out), 2, grad)
+    expect_array(out, expected_out, f"{MHA}_forward", context=context)
+    for name, got, want in zip(MHA_GRADS, grads, expected, strict=True):
+        if want is not None:
+            expect_array(got, want, f"{MHA}_backward", context=f"{context}: {name}")
 
 
 # --- every function ----------------------------------------------------------------------
@@ -352,30 +370,68 @@ FLOAT32_CASES = [
 ]
 
 
+# The property checks hold the values of their plain case (no mask, not causal) to torch,
+# so that a stub earns nothing there; the masked and causal cases are watched for their
+# dtypes or their in-place changes only, so that a mask mistake costs the mask check alone.
+
+
+def _sdpa_reference(q, k, v, grad):
+    out, grads = oracle.vjp(torch_sdpa, as_float64(q, k, v), *as_float64(grad))
+    return out.astype(q.dtype), [g.astype(q.dtype) for g in grads]
+
+
+def _mha_reference(inputs, num_heads, grad):
+    out, grads = oracle.vjp(torch_mha, [*as_float64(*inputs), num_heads], *as_float64(grad))
+    dtype = inputs[0].dtype
+    return out.astype(dtype), [None if g is None else g.astype(dtype)
+                               for g in grads[:len(MHA_GRADS)]]  # not num_heads'
+
+
+def _expect_results(fn, names, out, grads, expected_out, expected_grads, context,
+                    **tolerance):
+    expect_array(out, expected_out, f"{fn}_forward", context=context, **tolerance)
+    for name, got, want in zip(names, grads, expected_grads, strict=True):
+        expect_array(got, want, f"{fn}_backward", context=f"{context}: {name}", **tolerance)
+
+
 @check("float32", f"{SDPA}_forward")
 @pytest.mark.parametrize("fn, kwargs", FLOAT32_CASES)
 def test_float32_stays_float32(submission, fn, kwargs):
     words = ", ".join(["for float32 inputs", *(f"{k}={v!r}" for k, v in kwargs.items()
                                                if k != "attn_mask")])
     if fn == SDPA:
-        q, k, v = sdpa_inputs((2,), 3, 4, 5, 2, 81, dtype=np.float32)
-        out, cache = sdpa_forward(submission, q, k, v, **kwargs)
-        grad = upstream(out.shape if isinstance(out, np.ndarray) else (2, 3, 2), 82, np.float32)
+        inputs = sdpa_inputs((2,), 3, 4, 5, 2, 81, dtype=np.float32)
+        grad = upstream((2, 3, 2), 82, np.float32)
+        out, cache = sdpa_forward(submission, *inputs, **kwargs)
         grads = sdpa_backward(submission, grad, cache)
-        names = SDPA_GRADS
+        names, expected = SDPA_GRADS, _sdpa_reference(*inputs, grad)
     else:
         inputs = mha_inputs(2, 3, 4, 83, dtype=np.float32)
+        grad = upstream((2, 3, 4), 84, np.float32)
         out, cache = mha_forward(submission, *inputs, 2, **kwargs)
-        grads = mha_backward(submission, upstream((2, 3, 4), 84, np.float32), cache)
-        names = MHA_GRADS
+        grads = mha_backward(submission, grad, cache)
+        names, expected = MHA_GRADS, _mha_reference(inputs, 2, grad)
     expect_dtype(out, np.float32, f"{fn}_forward", context=words)
     for name, got in zip(names, grads, strict=True):
         expect_dtype(got, np.float32, f"{fn}_backward", context=f"{words}: {name}")
+    if not kwargs:  # the plain case's values too (the others are their own checks' business)
+        _expect_results(fn, names, out, grads, *expected, words, **FLOAT32_TOLERANCE)
 
 
 @check("inputs_unmodified", f"{SDPA}_forward")
 def test_sdpa_inputs_unmodified(submission):
     q, k, v = sdpa_inputs((2,), 3, 4, 5, 2, 91)
+    grad = upstream((2, 3, 2), 93)
+    expected = _sdpa_reference(q, k, v, grad)
+    out, cache = sdpa_forward(submission, q, k, v)
+    expect_unmodified(submission.attention.last.mutated, f"{SDPA}_forward",
+                      ("query", "key", "value"))
+    grads = sdpa_backward(submission, grad, cache)
+    expect_unmodified(submission.attention.last.mutated, f"{SDPA}_backward",
+                      ("grad_output", None))
+    cache_untouched(submission.attention.last.mutated, f"{SDPA}_backward")
+    _expect_results(SDPA, SDPA_GRADS, out, grads, *expected, sdpa_words(q, k, v))
+    # masked and causal: in-place changes only
     mask = random_array((3, 4), 92) > -1.0
     _, cache = sdpa_forward(submission, q, k, v, attn_mask=mask)
     expect_unmodified(submission.attention.last.mutated, f"{SDPA}_forward",
@@ -383,17 +439,74 @@ def test_sdpa_inputs_unmodified(submission):
     _, cache = sdpa_forward(submission, q, k, v, is_causal=True)
     expect_unmodified(submission.attention.last.mutated, f"{SDPA}_forward",
                       ("query", "key", "value"))
-    sdpa_backward(submission, upstream((2, 3, 2), 93), cache)
+    sdpa_backward(submission, grad, cache)
     expect_unmodified(submission.attention.last.mutated, f"{SDPA}_backward",
                       ("grad_output", None))
+    cache_untouched(submission.attention.last.mutated, f"{SDPA}_backward")
 
 
 @check("inputs_unmodified", f"{MHA}_forward")
 def test_mha_inputs_unmodified(submission):
     inputs = mha_inputs(2, 3, 4, 94)
-    _, cache = mha_forward(submission, *inputs, 2)
+    grad = upstream((2, 3, 4), 95)
+    expected = _mha_reference(inputs, 2, grad)
+    out, cache = mha_forward(submission, *inputs, 2)
     expect_unmodified(submission.attention.last.mutated, f"{MHA}_forward",
                       ("x", "in_proj_weight", "in_proj_bias", "out_proj_weight", "out_proj_bias"))
-    mha_backward(submission, upstream((2, 3, 4), 95), cache)
+    grads = mha_backward(submission, grad, cache)
     expect_unmodified(submission.attention.last.mutated, f"{MHA}_backward",
                       ("grad_output", None))
+    cache_untouched(submission.attention.last.mutated, f"{MHA}_backward")
+    _expect_results(MHA, MHA_GRADS, out, grads, *expected, mha_words(inputs[0], 2))
+
+
+# --- two layers, as a network runs them -----------------------------------------------------
+# query -> attention A -> attention B (B's query is A's output, with keys and values of its
+# own); x -> multi-head A (2 heads) -> multi-head B (4 heads). Each cache is its own.
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+ORDER_IDS = ["network_order", "same_order"]
+
+
+@check(f"{SDPA}_backward", f"{SDPA}_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_attention_layers(submission, order):
+    first = sdpa_inputs((2,), 3, 4, 4, 4, 300)
+    hidden = oracle.value(torch_sdpa, *first)
+    second = (hidden, *sdpa_inputs((2,), 3, 4, 4, 4, 310)[1:])
+    grad_out = upstream((2, 3, 4), 301)
+    _, grads_b = oracle.vjp(torch_sdpa, list(second), grad_out)
+    _, grads_a = oracle.vjp(torch_sdpa, list(first), grads_b[0])
+    layers = {"A": (first, grads_b[0], grads_a), "B": (second, grad_out, grads_b)}
+    caches = {name: sdpa_forward(submission, *args)[1] for name, (args, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        args, grad, expected = layers[name]
+        grads = sdpa_backward(submission, grad, caches[name])
+        context = (f"for layer {name} of query -> attention A -> attention B, run as {order} "
+                   f"({sdpa_words(*args)[4:]}): each cache is its own")
+        for what, got, want in zip(SDPA_GRADS, grads, expected, strict=True):
+            expect_array(got, want, f"{SDPA}_backward", context=f"{context}: {what}")
+
+
+@check(f"{MHA}_backward", f"{MHA}_backward")
+@pytest.mark.parametrize("order", ORDERS, ids=ORDER_IDS)
+def test_two_multi_head_layers(submission, order):
+    first, heads_a = mha_inputs(2, 3, 4, 320), 2
+    hidden = oracle.value(torch_mha, *first, heads_a)
+    second, heads_b = (hidden, *mha_inputs(2, 3, 4, 330)[1:]), 4
+    grad_out = upstream((2, 3, 4), 321)
+    _, grads_b = oracle.vjp(torch_mha, [*second, heads_b], grad_out)
+    _, grads_a = oracle.vjp(torch_mha, [*first, heads_a], grads_b[0])
+    layers = {"A": (first, heads_a, grads_b[0], grads_a),
+              "B": (second, heads_b, grad_out, grads_b)}
+    caches = {name: mha_forward(submission, *args, heads)[1]
+              for name, (args, heads, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        args, heads, grad, expected = layers[name]
+        grads = mha_backward(submission, grad, caches[name])
+        context = (f"for layer {name} of x -> multi-head A (2 heads) -> multi-head B (4 heads), "
+                   f"run as {order} ({mha_words(args[0], heads)[4:]}): each cache is its own")
+        for what, got, want in zip(MHA_GRADS, grads, expected[:len(MHA_GRADS)], strict=True):
+            expect_array(got, want, f"{MHA}_backward", context=f"{context}: {what}")
