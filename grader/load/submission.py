@@ -172,6 +172,9 @@ def _vet(unit: str, data: bytes, loaded: LoadedSubmission) -> None:
         where = f" at line {line}" if line else ""
         loaded.problems[unit] = f"{name} has a syntax error{where}: {getattr(exc, 'msg', exc)}."
         return
+    except (RecursionError, MemoryError):  # a legal size, nested past what the parser takes
+        loaded.problems[unit] = f"{name} is nested too deeply to be read as Python source."
+        return
     if forbidden:
         loaded.flags.append(f"{name} imports {', '.join(forbidden)}: {RULE}.")
 

@@ -26,7 +26,7 @@ def print_class(reports: dict[str, dict], out: Path, console: Console) -> None:
     for student, report in sorted(reports.items()):
         scores = {u["unit"]: u for u in report["units"]}
         cells = [_cell(scores[unit]) if unit in scores else "[dim]-[/]" for unit in units]
-        table.add_row(rich_text(rich_escape(student)), *map(rich_text, cells),
+        table.add_row(rich_text(rich_escape(_one_line(student))), *map(rich_text, cells),
                       rich_text(f"[bold]{report['score']:g}"))
     console.print(table)
     print_grader_errors(reports, console)
@@ -60,6 +60,12 @@ def print_weak_sandboxes(reports: dict[str, dict], console: Console) -> None:
         console.print(rich_text(
             f"[bold red]WARNING: {plural(len(weak), 'submission')} not fully sandboxed:[/] "
             + rich_escape("; ".join(f"{name}: {line}" for name, line in weak.items()))))
+
+
+def _one_line(name: str) -> str:
+    """A folder name on one line: a line break in it shows as ␤ instead of starting a row
+    of its own in the table."""
+    return "\u2424".join(name.splitlines()) if name else name
 
 
 def _cell(unit: dict) -> str:

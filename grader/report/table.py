@@ -2,7 +2,8 @@
 
 Everything a submission wrote (feedback quotes its exceptions and output) goes
 through ``rich_escape`` and is printed with emoji codes off: it shows as typed,
-and cannot clear the screen, set the title or fake a green result.
+and cannot clear the screen, set the title or fake a green result. Lines of
+feedback after the first are indented, so that it cannot draw lines of its own.
 """
 
 from dataclasses import asdict, is_dataclass
@@ -143,16 +144,24 @@ def _print_feedback(report: Report, console: Console, lang: str = DEFAULT) -> No
         failing = [c for c in unit.checks if c.status != "passed"]
         if unit.status != "graded" and failing:
             _say(console, f"[bold]{rich_escape(unit.unit)}[/bold]: "
-                          f"{rich_escape(failing[0].feedback)}")
+                          f"{_quoted(failing[0].feedback)}", soft_wrap=True)
             continue
         for check in failing:
             status = rich_escape(status_words(check.status, lang))
             _say(console, f"[bold]{rich_escape(check.id)}[/bold] ({status}): "
-                          f"{rich_escape(check.feedback)}")
+                          f"{_quoted(check.feedback)}", soft_wrap=True)
 
 
-def _say(console: Console, markup: str) -> None:
-    console.print(rich_text(markup), highlight=False)
+def _quoted(feedback: str) -> str:
+    """Feedback (which quotes the submission) escaped, each line after its first indented:
+    a student's message cannot start a line of its own that reads as the grader's."""
+    return rich_escape(feedback).replace("\n", "\n    ")
+
+
+def _say(console: Console, markup: str, soft_wrap: bool = False) -> None:
+    """Print ``markup``; ``soft_wrap`` leaves long lines to the terminal, so that padding in a
+    message cannot choose where a wrapped line starts."""
+    console.print(rich_text(markup), highlight=False, soft_wrap=soft_wrap)
 
 
 def _styled(status: str, lang: str = DEFAULT):

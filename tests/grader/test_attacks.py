@@ -475,11 +475,6 @@ def test_hostile_names_and_messages_stay_data_in_grade_class(hostile_class):
         assert not CONTROL.search(text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a line feed in a student's folder name is kept in grader/report/class_table.py's "
-    "terminal table, so 'zed\\n│ alice │ 19 │ 19' draws a row of its own that reads as "
-    "another student's full marks. Fix: strip line breaks from names (as one_line does) "
-    "in the terminal table, and refuse such names at discovery"))
 def test_a_name_cannot_draw_a_row_of_its_own_in_the_terminal(hostile_class):
     done, _ = hostile_class
     assert not re.search(r"^\W*alice\b", done.stdout, re.MULTILINE), done.stdout[-3000:]
@@ -634,15 +629,12 @@ def test_dlmath_grade_prints_hostile_messages_as_data(noisy_grade):
             assert not CONTROL.search(check["feedback"]), check
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "line feeds in a student's exception message reach the terminal as they are "
-    "(grader/report/table.py and grader/report/text.py keep them), so the submission "
-    "writes whole lines of its own under the table, e.g. 'ALL CHECKS PASSED: 19 / 19'. "
-    "Fix: fold line breaks in student text to spaces (or indent continuation lines) in "
-    "the terminal writer, as grader/batch/worker.py one_line does"))
 def test_a_message_cannot_write_lines_of_its_own_in_the_terminal(noisy_grade):
+    """Lines of feedback after the first are indented, and long lines are left to the
+    terminal to wrap: 'ALL CHECKS PASSED: 19 / 19' or a fake table row never starts a line."""
     done, _ = noisy_grade
-    assert not re.search(r"^\W*ALL CHECKS PASSED", done.stdout, re.MULTILINE)
+    assert "ALL CHECKS PASSED: 19 / 19" in done.stdout  # the message is shown, as data
+    assert not re.search(r"^(ALL CHECKS PASSED|\| fake)", done.stdout, re.MULTILINE)
 
 
 def _too_deep_to_parse(folder: Path, unit: str) -> Path:
@@ -652,12 +644,6 @@ def _too_deep_to_parse(folder: Path, unit: str) -> Path:
     return folder
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "grader/load/submission.py _vet catches SyntaxError and ValueError from ast.parse, "
-    "but a source nested deeply enough raises RecursionError (or MemoryError, e.g. "
-    "'x = ' + '-' * 400000 + '1'), which escapes load_submission: `dlmath grade` dies "
-    "with a traceback and no report. Fix: catch RecursionError and MemoryError there "
-    "and record the unit's problem ('too deeply nested to read')"))
 @pytest.mark.parametrize("mode", MODES)
 def test_dlmath_grade_survives_a_source_too_deep_to_parse(mode, tmp_path):
     done, report = _dlmath_grade(mode, _too_deep_to_parse(tmp_path / "deep", "losses"),
@@ -706,10 +692,6 @@ def test_gradescope_survives_a_reply_forged_at_import(autograder):
     assert results["score"] == 0, done.stderr[-2000:]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the RecursionError of a source too deep to parse (grader/load/submission.py _vet) "
-    "is not caught by grader/gradescope/__main__.py main either: run_autograder ends "
-    "without results.json"))
 def test_gradescope_survives_a_source_too_deep_to_parse(autograder, tmp_path):
     deep = _too_deep_to_parse(tmp_path / "deep", "losses") / "losses.py"
     done = _run_autograder(autograder, {"losses.py": deep})
