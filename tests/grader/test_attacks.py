@@ -501,6 +501,32 @@ def test_a_very_long_student_name_does_not_stop_the_class(tmp_path):
     assert store.is_done(tmp_path / "out", students[0].name)
 
 
+def test_a_zip_reaches_no_file_outside_itself(tmp_path):
+    """Entries named ../ or absolute, and an entry that is a symbolic link to a solution
+    (unzip would make the link): only the archive's own bytes reach the scratch copy."""
+    import stat
+
+    from grader.load.submission import load_submission, make_scratch, remove_scratch
+
+    archive = tmp_path / "mallory.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../bob/losses.py", "print('planted')")
+        zf.writestr("/tmp/losses.py", "print('planted')")
+        link = zipfile.ZipInfo("losses.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, str(SOLUTIONS / "losses.py"))
+    scratch = make_scratch()
+    try:
+        loaded = load_submission(archive, scratch)
+        assert sorted(p.name for p in scratch.iterdir()) == ["losses.py"]
+        assert (scratch / "losses.py").read_text() == str(SOLUTIONS / "losses.py")
+        assert not (scratch / "losses.py").is_symlink()
+        assert sum("outside the extraction folder" in f for f in loaded.flags) == 2
+    finally:
+        remove_scratch(scratch)
+    assert not (tmp_path.parent / "bob").exists() and not Path("/tmp/losses.py").exists()
+
+
 def _colliding_class(root: Path) -> Path:
     folder = _class_folder(root, {b"bob": None, b"Bob": None, b"ann": None})
     with zipfile.ZipFile(folder / "ann.zip", "w") as zf:
