@@ -26,7 +26,14 @@ from tests.public.test_normalization import (
     torch_rms_norm,
     trailing_case,
 )
-from tests.strategies import random_array, seeds, shapes, upstream
+from tests.strategies import (
+    as_float64,
+    cache_untouched,
+    random_array,
+    seeds,
+    shapes,
+    upstream,
+)
 
 # (weight, bias) present or None, in every combination torch allows.
 AFFINE = st.sampled_from([(True, True), (False, False), (True, False), (False, True)])
@@ -382,32 +389,47 @@ def test_rms_norm_backward(submission, case, has_weight, eps, seed):
 def _run_all(submission, dtype, after_forward, after_backward):
     """Every forward and backward of the unit on small inputs of ``dtype``.
 
-    ``after_forward(fn, out, want, watched)`` and ``after_backward(fn, grads,
-    watched)`` look at each result; ``want`` is torch's output in ``dtype``.
+    ``after_forward(fn, out, want, watched)`` and ``after_backward(fn, grads, wants)``
+    look at each result; ``want`` and ``wants`` are torch's output and gradients (in
+    float64, from the same inputs).
     """
     norm = submission.normalization
     for training in (True, False):
         x, w, b, rm, rv = bn_case((4, 3, 2), 31, dtype=dtype)
-        (want, _, _), _ = torch_batch_norm(x, w, b, rm, rv, training=training)
+        grad = upstream(x.shape, 32, dtype)
+        (want, _, _), wants = torch_batch_norm(*as_float64(x, w, b, rm, rv),
+                                               *as_float64(grad), training=training)
         result = bn_forward(submission, x, w, b, rm, rv, training=training)
         mode = f"batch_norm_forward (training={training})"
         after_forward(mode, result[0], want,
                       ("x", "weight", "bias", "running_mean", "running_var"))
-        grads = bn_backward(submission, upstream(x.shape, 32, dtype), result[1])
-        after_backward(f"batch_norm_backward (training={training})", grads)
+        grads = bn_backward(submission, grad, result[1])
+        after_backward(f"batch_norm_backward (training={training})", grads, wants)
     x, w, b = trailing_case((2, 3, 4), 2, 33, dtype=dtype)
-    want = oracle.value(torch_layer_norm, x, (3, 4), w, b)
+    grad = upstream(x.shape, 34, dtype)
+    want, wants = oracle.vjp(lambda *t: torch_layer_norm(t[0], (3, 4), *t[1:]),
+                             as_float64(x, w, b), *as_float64(grad))
     out, cache = expect_pair(norm.layer_norm_forward(x, (3, 4), w, b), "layer_norm_forward")
     after_forward("layer_norm_forward", (out,), want, ("x", None, "weight", "bias"))
-    grads = expect_tuple(norm.layer_norm_backward(upstream(x.shape, 34, dtype), cache), 3,
+    grads = expect_tuple(norm.layer_norm_backward(grad, cache), 3,
                          "layer_norm_backward", ", ".join(LN_GRADS))
-    after_backward("layer_norm_backward", grads)
-    want = oracle.value(torch_rms_norm, x, (3, 4), w)
+    after_backward("layer_norm_backward", grads, wants)
+    grad = upstream(x.shape, 35, dtype)
+    want, wants = oracle.vjp(lambda *t: torch_rms_norm(t[0], (3, 4), t[1]),
+                             as_float64(x, w), *as_float64(grad))
     out, cache = expect_pair(norm.rms_norm_forward(x, (3, 4), w), "rms_norm_forward")
     after_forward("rms_norm_forward", (out,), want, ("x", None, "weight"))
-    grads = expect_tuple(norm.rms_norm_backward(upstream(x.shape, 35, dtype), cache), 2,
+    grads = expect_tuple(norm.rms_norm_backward(grad, cache), 2,
                          "rms_norm_backward", ", ".join(RMS_GRADS))
-    after_backward("rms_norm_backward", grads)
+    after_backward("rms_norm_backward", grads, wants)
+
+
+def _expect_grad_values(fn, grads, wants, context, **tolerance):
+    for name, got, want in zip(("grad_x", "grad_weight", "grad_bias"), grads, wants,
+                               strict=False):
+        if want is not None:
+            expect_array(np.asarray(got, dtype=np.float64) if isinstance(got, np.ndarray)
+                         else got, want, f"{fn} ({name})", context=context, **tolerance)
 
 
 @check("float32", "batch_norm_forward")
@@ -417,14 +439,16 @@ def test_float32_stays_float32(submission):
                              strict=True):
             expect_dtype(got, np.float32, f"{fn} ({name})", context="for float32 inputs")
         # the values too, loosely: a float32 array of wrong values earns nothing here
-        expect_array(outs[0], want, fn, context="for float32 inputs", **F32)
+        expect_array(np.asarray(outs[0], dtype=np.float64) if isinstance(outs[0], np.ndarray)
+                     else outs[0], want, fn, context="for float32 inputs", **F32)
 
-    def backward_dtypes(fn, grads):
+    def backward_dtypes(fn, grads, wants):
         for name, got in zip(("grad_x", "grad_weight", "grad_bias")[:len(grads)], grads,
                              strict=True):
             if isinstance(got, np.ndarray | np.generic):  # the shape is another check's
                 expect_dtype(np.asarray(got), np.float32, f"{fn} ({name})",
                              context="for float32 inputs")
+        _expect_grad_values(fn, grads, wants, "for float32 inputs", **F32)
 
     _run_all(submission, np.float32, forward_dtypes, backward_dtypes)
 
@@ -435,7 +459,52 @@ def test_inputs_unmodified(submission):
         expect_unmodified(submission.normalization.last.mutated, fn, watched)
         expect_array(outs[0], want, fn, context="for small float64 inputs")
 
-    def backward_untouched(fn, grads):
+    def backward_untouched(fn, grads, wants):
         expect_unmodified(submission.normalization.last.mutated, fn, ("grad_output", None))
+        cache_untouched(submission.normalization.last.mutated, fn)
+        _expect_grad_values(fn, grads, wants, "for small float64 inputs")
 
     _run_all(submission, np.float64, forward_untouched, backward_untouched)
+
+
+# --- two layer norms, as a transformer runs them --------------------------------------------
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param("layer_norm", marks=check("layer_norm_backward", "layer_norm_backward")),
+    pytest.param("rms_norm", marks=check("rms_norm_backward", "rms_norm_backward"))])
+@pytest.mark.parametrize("order", ORDERS, ids=["network_order", "same_order"])
+def test_two_norm_layers(submission, kind, order):
+    """x -> norm A -> norm B, with weights of their own: each backward uses its own cache."""
+    x, w_a, b_a = trailing_case((3, 2, 4), 1, 40)
+    _, w_b, b_b = trailing_case((3, 2, 4), 1, 41)
+    if kind == "layer_norm":
+        def torch_norm(*t):
+            return torch_layer_norm(t[0], (4,), *t[1:])
+        params = {"A": (w_a, b_a), "B": (w_b, b_b)}
+        names = LN_GRADS
+    else:
+        def torch_norm(*t):
+            return torch_rms_norm(t[0], (4,), *t[1:])
+        params = {"A": (w_a,), "B": (w_b,)}
+        names = RMS_GRADS
+    hidden = oracle.value(torch_norm, x, *params["A"])
+    grad_out = upstream(x.shape, 42)
+    _, grads_b = oracle.vjp(torch_norm, [hidden, *params["B"]], grad_out)
+    _, grads_a = oracle.vjp(torch_norm, [x, *params["A"]], grads_b[0])
+    layers = {"A": (x, grads_b[0], grads_a), "B": (hidden, grad_out, grads_b)}
+    forward = getattr(submission.normalization, f"{kind}_forward")
+    backward = getattr(submission.normalization, f"{kind}_backward")
+    caches = {name: expect_pair(forward(inp, 4, *params[name]), f"{kind}_forward")[1]
+              for name, (inp, _, _) in layers.items()}
+    for name in ORDERS[order]:
+        _, grad, expected = layers[name]
+        grads = expect_tuple(backward(grad, caches[name]), len(names), f"{kind}_backward",
+                             ", ".join(names))
+        expect_grads(f"{kind}_backward", grads, expected, names,
+                     f"for layer {name} of x -> {kind} A -> {kind} B (x of shape {x.shape}, "
+                     f"normalized_shape=4), run as {order}: each cache is its own")
