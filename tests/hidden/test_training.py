@@ -34,7 +34,7 @@ from tests.public.test_training import (
     torch_clip,
     xavier_bound,
 )
-from tests.strategies import random_array, seeds, shapes, upstream
+from tests.strategies import cache_untouched, random_array, seeds, shapes, upstream
 
 probabilities = st.sampled_from([0.1, 0.25, 0.5, 0.8])
 
@@ -440,8 +440,10 @@ def test_float32_stays_float32(submission):
     # the values too, loosely: a float32 array of wrong values earns nothing here
     kept = expect_dropout_values(out, x, 0.3, "dropout_forward", "for a float32 x", rtol=1e-6)
     grad = upstream(x.shape, 52, dtype=np.float32)
-    expect_dtype(submission.training.dropout_backward(grad, cache), np.float32,
-                 "dropout_backward", context="for float32 inputs")
+    grad_x = submission.training.dropout_backward(grad, cache)
+    expect_dtype(grad_x, np.float32, "dropout_backward", context="for float32 inputs")
+    expect_array(grad_x, np.where(kept, grad / np.float32(0.7), np.float32(0)),
+                 "dropout_backward", context="for float32 inputs", rtol=1e-6)
     expect_some_kept_some_dropped(kept, "for a float32 x of shape (20, 30), p=0.3")
     grads = [random_array((3, 4), 53, dtype=np.float32), random_array((4,), 54, dtype=np.float32)]
     want, _ = torch_clip(grads, 0.5)
@@ -463,6 +465,7 @@ def test_inputs_unmodified(submission):
     grad_x = submission.training.dropout_backward(grad, cache)
     expect_unmodified(submission.training.last.mutated, "dropout_backward",
                       ("grad_output", None))
+    cache_untouched(submission.training.last.mutated, "dropout_backward")
     expect_array(grad_x, np.where(kept, grad / 0.5, 0.0), "dropout_backward",
                  context=words(x, 0.5, seed=6))
     grads = [random_array((3, 4), 63), random_array((4,), 64)]
