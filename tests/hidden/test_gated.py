@@ -34,7 +34,7 @@ from tests.public.test_gated import (
     torch_gru_cell,
     torch_lstm_cell,
 )
-from tests.strategies import FLOAT32_TOLERANCE, cache_untouched, seeds, upstream
+from tests.strategies import FLOAT32_TOLERANCE, cache_untouched, random_array, seeds, upstream
 
 sides = st.integers(1, 5)
 lengths = st.integers(1, 6)  # T = 1 (no recurrence) as often as any
@@ -369,6 +369,56 @@ def test_two_layers_stacked(submission, kind):
         for name, got, wanted in zip(names, grads[1 + n:], want, strict=True):
             expect_array(got, wanted, f"{kind}_backward (grad_{name} of layer {layer})",
                          context=context, evidence=evidence)
+
+
+ORDERS = {
+    "forward A, forward B, backward B, backward A": ("B", "A"),
+    "forward A, forward B, backward A, backward B": ("A", "B"),
+}
+
+
+def _two_steps(kind, N, In, H, seed):
+    """A cell stepped twice (step B starts from step A's state, with the same weights):
+    ``{step: (inputs, upstreams, expected grads)}`` from torch."""
+    first = cell_inputs(kind, N, In, H, seed)
+    n_state = 2 if kind == "lstm" else 1
+    weights = first[1 + n_state:]
+    if kind == "lstm":
+        (h_a, c_a), _ = lstm_cell_reference(first, np.zeros((N, H)), None)
+        second = (random_array((N, In), seed + 20, 1.0), h_a, c_a, *weights)
+        ups_b = upstream((N, H), seed + 21), upstream((N, H), seed + 22)
+        _, grads_b = lstm_cell_reference(second, *ups_b)
+        ups_a = grads_b[1], grads_b[2]
+        _, grads_a = lstm_cell_reference(first, *ups_a)
+    else:
+        h_a = oracle.value(torch_gru_cell, *first)
+        second = (random_array((N, In), seed + 20, 1.0), h_a, *weights)
+        ups_b = (upstream((N, H), seed + 21),)
+        _, grads_b = gru_cell_reference(second, *ups_b)
+        ups_a = (grads_b[1],)
+        _, grads_a = gru_cell_reference(first, *ups_a)
+    return {"A": (first, ups_a, grads_a), "B": (second, ups_b, grads_b)}
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param("lstm", marks=check("lstm_cell_backward", "lstm_cell_backward")),
+    pytest.param("gru", marks=check("gru_cell_backward", "gru_cell_backward"))])
+@pytest.mark.parametrize("order", ORDERS, ids=["network_order", "same_order"])
+def test_two_cell_steps(submission, kind, order):
+    """One cell stepped twice, as a loop over time runs it: each step's cache is its own."""
+    N, In, H = 3, 2, 4
+    steps = _two_steps(kind, N, In, H, 130)
+    forward, backward = ((lstm_cell_forward, lstm_cell_backward) if kind == "lstm"
+                         else (gru_cell_forward, gru_cell_backward))
+    names = LSTM_CELL_GRADS if kind == "lstm" else GRU_CELL_GRADS
+    caches = {name: forward(submission, inputs)[1] for name, (inputs, _, _) in steps.items()}
+    for name in ORDERS[order]:
+        _, ups, expected = steps[name]
+        grads = backward(submission, *ups, caches[name])
+        expect_grads(grads, expected, names, f"{kind}_cell_backward",
+                     f"for step {name} of a {kind.upper()} cell stepped twice (step B from "
+                     f"step A's state), run as {order} ({cell_words(N, In, H)[4:]}): each "
+                     "cache is its own")
 
 
 # ----------------------------------------------------------------------------- GRU values
