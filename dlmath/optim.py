@@ -45,7 +45,9 @@ class Optimizer:
         """Update every parameter that has a gradient, once."""
         update = units.function("optim", self._update)
         for group in self.param_groups:
-            hyper = {key: value for key, value in group.items() if key != "params"}
+            # initial_lr is the schedulers' record of the starting rate, as in torch
+            hyper = {key: value for key, value in group.items()
+                     if key not in ("params", "initial_lr")}
             for param in group["params"]:
                 if param.grad is None:
                     continue
