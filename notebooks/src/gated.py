@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Unit 9: gated
+# # Unit 11: gated
 #
 # Gated recurrent cells keep a memory that a plain RNN loses. The **LSTM**
 # adds a cell state `c_t` that is carried from step to step by a forget

@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Unit 8: transformer
+# # Unit 10: transformer
 #
 # Three pieces that turn attention into a language model: an **embedding**
 # (a table with one learned vector per token, `weight[indices]`), a
