@@ -15,14 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+import distributed
+import psutil
 import pytest
 
 from grader.authoring.bugs import load_bank
 from grader.batch.classfiles import write_class_files
 from grader.batch.pool import grade_class
 from grader.paths import EXERCISES, SOLUTIONS
-
-distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed")
 
 UNIT = ["activations"]
 HOST = "127.0.0.1"
@@ -130,6 +130,4 @@ def test_a_dask_cluster_grades_like_the_local_pool_even_when_a_worker_dies(
 
 
 def _children(pid: int) -> list:
-    import psutil
-
     return psutil.Process(pid).children(recursive=True)
