@@ -119,6 +119,15 @@ def test_the_labels_are_translated():
     assert not leftovers, f"English labels left: {leftovers}"
 
 
+def test_the_figures_and_tables_are_described_in_chinese():
+    alts = re.findall(r"^!\[([^\]]*)\]\(docs/figures/", ZH, re.MULTILINE)
+    assert alts and all(re.search(r"[\u4e00-\u9fff]", alt) for alt in alts), alts
+    text = re.sub(r"^<!-- rubric:.*?<!-- /rubric -->$", "", outside_code(ZH),
+                  flags=re.MULTILINE | re.DOTALL)  # generated from the rubric: stays as it is
+    headers = [t.splitlines()[0] for t in re.findall(r"(?:^\|.*\|$\n?)+", text, re.MULTILINE)]
+    assert headers and all(re.search(r"[\u4e00-\u9fff]", h) for h in headers), headers
+
+
 def test_no_control_characters_slipped_into_the_formulas():
     # a lost backslash turns "\top" into a tab and "\alpha" into a bell
     assert not re.search(r"[\x00-\x09\x0b-\x1f]", ZH.replace("\n", ""))
