@@ -106,7 +106,8 @@ def prose(text: str) -> list[str]:
 
 def test_every_paragraph_is_translated():
     waiting = [p for p in prose(ZH) if p.startswith("〔待译〕")]
-    assert not waiting, f"{len(waiting)} paragraphs still wait for a translation: {waiting[0][:80]!r}"
+    assert not waiting, (
+        f"{len(waiting)} paragraphs still wait for a translation: {waiting[0][:80]!r}")
     # a list of signatures or a bare formula has no language to translate
     english = [p for p in prose(ZH) if not re.search(r"[\u4e00-\u9fff]", p)
                and re.search(r"[A-Za-z]", words(p))]
@@ -115,7 +116,8 @@ def test_every_paragraph_is_translated():
 
 
 def test_the_labels_are_translated():
-    leftovers = re.findall(r"^\*\*(?:Problem \d|Work with:|Figures?:)|<summary>Hint", ZH, re.MULTILINE)
+    leftovers = re.findall(r"^\*\*(?:Problem \d|Work with:|Figures?:)|<summary>Hint", ZH,
+                           re.MULTILINE)
     assert not leftovers, f"English labels left: {leftovers}"
 
 
