@@ -43,6 +43,7 @@ def check_class_options(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from grader.batch.discover import DiscoveryError
     from grader.report.class_table import print_class
     from grader.text import plain
 
@@ -57,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         console.print("[yellow]Interrupted.[/] Finished students are saved; run the same "
                       "command again to grade the rest.")
         return 130
-    except UsageProblem as exc:
-        return fail("grade-class", str(exc), USAGE_ERROR)
+    except (UsageProblem, DiscoveryError) as exc:  # a name collision: nothing was graded
+        return fail("grade-class", plain(str(exc)).replace("\n", " "), USAGE_ERROR)
     print_class(reports, args.out, console)
     broken = [name for name, report in reports.items() if any(
         c["status"] == "grader_error" for u in report["units"] for c in u["checks"])]

@@ -531,10 +531,6 @@ def test_names_that_differ_only_in_case_or_zip_suffix_are_refused(tmp_path):
         discover(_colliding_class(tmp_path))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the collision is refused, but grader/commands/grade_class.py run() does not catch "
-    "grader.batch.discover.DiscoveryError (raised from grade_with_progress): the "
-    "instructor gets a traceback and exit 1 instead of one line and the usage exit 2"))
 def test_a_name_collision_is_one_line_and_a_usage_error(tmp_path):
     done = _grade_class(_colliding_class(tmp_path), tmp_path / "out")
     assert not (tmp_path / "out" / "reports").exists()
