@@ -394,17 +394,17 @@ def _run_all(submission, dtype, after_forward, after_backward):
     float64, from the same inputs).
     """
     norm = submission.normalization
-    for training in (True, False):
+    for in_training in (True, False):
         x, w, b, rm, rv = bn_case((4, 3, 2), 31, dtype=dtype)
         grad = upstream(x.shape, 32, dtype)
         (want, _, _), wants = torch_batch_norm(*as_float64(x, w, b, rm, rv),
-                                               *as_float64(grad), training=training)
-        result = bn_forward(submission, x, w, b, rm, rv, training=training)
-        mode = f"batch_norm_forward (training={training})"
+                                               *as_float64(grad), training=in_training)
+        result = bn_forward(submission, x, w, b, rm, rv, training=in_training)
+        mode = f"batch_norm_forward (training={in_training})"
         after_forward(mode, result[0], want,
                       ("x", "weight", "bias", "running_mean", "running_var"))
         grads = bn_backward(submission, grad, result[1])
-        after_backward(f"batch_norm_backward (training={training})", grads, wants)
+        after_backward(f"batch_norm_backward (training={in_training})", grads, wants)
     x, w, b = trailing_case((2, 3, 4), 2, 33, dtype=dtype)
     grad = upstream(x.shape, 34, dtype)
     want, wants = oracle.vjp(lambda *t: torch_layer_norm(t[0], (3, 4), *t[1:]),

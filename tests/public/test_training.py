@@ -170,10 +170,10 @@ def torch_scheduler(optimizer, schedule, **kwargs):
     if schedule == "cosine":
         return lr_scheduler.CosineAnnealingLR(optimizer, **kwargs)
     if schedule == "linear_warmup_cosine":
-        warmup, total = kwargs["warmup_steps"], kwargs["total_steps"]
+        warmup = kwargs["warmup_steps"]
         return lr_scheduler.SequentialLR(optimizer, [
             lr_scheduler.LinearLR(optimizer, start_factor=1 / warmup, total_iters=warmup),
-            lr_scheduler.CosineAnnealingLR(optimizer, T_max=total - warmup,
+            lr_scheduler.CosineAnnealingLR(optimizer, T_max=kwargs["total_steps"] - warmup,
                                            eta_min=kwargs.get("eta_min", 0.0)),
         ], milestones=[warmup])
     if schedule == "onecycle":
