@@ -577,28 +577,72 @@ class GELU(Module):
 
 
 class _Gated(Module):
-    """One-layer LSTM or GRU with torch's parameter names (``_l0``). Unit: ``gated``."""
+    """LSTM or GRU of ``num_layers`` stacked layers (layer k reads layer k-1's output).
+
+    torch's parameter names (``weight_ih_l0``, ..., ``bias_hh_l{num_layers-1}``), in
+    torch's order. Unit: ``gated``.
+    """
 
     _gates = 0
     _kind = ""
+    _states = 1  # the LSTM carries two: h and c
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  *, rng=None, dtype=np.float64):
         super().__init__()
-        if num_layers != 1:
-            raise NotImplementedError(f"dlmath.nn.{type(self).__name__} has one layer")
+        if num_layers < 1:
+            raise ValueError(f"num_layers must be at least 1, got {num_layers}")
         self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        self.num_layers = num_layers
         rows, bound = self._gates * hidden_size, 1 / math.sqrt(hidden_size)
-        self.weight_ih_l0 = Parameter(_uniform(rng, bound, (rows, input_size), dtype))
-        self.weight_hh_l0 = Parameter(_uniform(rng, bound, (rows, hidden_size), dtype))
-        self.bias_ih_l0 = Parameter(_uniform(rng, bound, (rows,), dtype)) if bias else None
-        self.bias_hh_l0 = Parameter(_uniform(rng, bound, (rows,), dtype)) if bias else None
+        for layer in range(num_layers):  # drawn in torch's order, layer by layer
+            width = input_size if layer == 0 else hidden_size
+            setattr(self, f"weight_ih_l{layer}",
+                    Parameter(_uniform(rng, bound, (rows, width), dtype)))
+            setattr(self, f"weight_hh_l{layer}",
+                    Parameter(_uniform(rng, bound, (rows, hidden_size), dtype)))
+            for name in ("bias_ih", "bias_hh"):
+                setattr(self, f"{name}_l{layer}",
+                        Parameter(_uniform(rng, bound, (rows,), dtype)) if bias else None)
+
+    def _layer_params(self, layer):
+        return tuple(getattr(self, f"{name}_l{layer}")
+                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
 
     def _params(self):
-        return (self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0)
+        return tuple(p for layer in range(self.num_layers) for p in self._layer_params(layer))
 
-    def _weights(self):
-        return [None if p is None else p.data for p in self._params()]
+    def _run(self, input, states):  # noqa: A002 (torch's argument name)
+        """Every layer forward; ``states[k]`` are layer k's initial states (or Nones).
+
+        Returns the last layer's output and each layer's final states.
+        """
+        forward = units.function("gated", f"{self._kind}_forward")
+        x = self._batch_first(input)
+        caches, finals = [], []
+        for layer in range(self.num_layers):
+            weights = [None if p is None else p.data for p in self._layer_params(layer)]
+            (x, *final), cache = forward(x, *states[layer], *weights)
+            caches.append(cache)
+            finals.append(final)
+        self._cache = caches
+        return self._unbatch_first(x), finals
+
+    def _run_backward(self, grad_output, grad_finals):
+        """Every layer backward, last first; returns grad_input and each layer's state grads."""
+        backward = units.function("gated", f"{self._kind}_backward")
+        caches = self._saved()
+        grad = self._batch_first(grad_output)
+        grad_states = [None] * self.num_layers
+        for layer in reversed(range(self.num_layers)):
+            grad, *rest = backward(grad, *grad_finals[layer], caches[layer])
+            grad_states[layer] = rest[:self._states]
+            _accumulate(self._layer_params(layer), rest[self._states:])
+        return self._unbatch_first(grad), grad_states
+
+    def _per_layer(self, stacked):
+        """``(num_layers, N, H)`` (or None) as one array (or None) per layer."""
+        return [None if stacked is None else stacked[layer] for layer in range(self.num_layers)]
 
     def _batch_first(self, array):
         if array.ndim != 3:
@@ -610,60 +654,62 @@ class _Gated(Module):
         return array if self.batch_first else array.swapaxes(0, 1)
 
     def extra_repr(self):
-        return f"{self.input_size}, {self.hidden_size}, batch_first={self.batch_first}"
+        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+                f"batch_first={self.batch_first}")
 
 
 class LSTM(_Gated):
-    """One-layer LSTM (gates i, f, g, o), torch's parameters. Unit: ``gated``.
+    """LSTM (gates i, f, g, o) of ``num_layers`` layers, torch's parameters. Unit: ``gated``.
 
     ``forward(input, hx=None) -> (output, (h_n, c_n))`` with ``input (N, L, I)``
     if ``batch_first`` else ``(L, N, I)``, ``hx`` ``None`` or the pair
-    ``(h_0, c_0)`` each ``(1, N, H)``, and ``h_n``, ``c_n`` ``(1, N, H)``.
+    ``(h_0, c_0)`` each ``(num_layers, N, H)``, and ``h_n``, ``c_n``
+    ``(num_layers, N, H)``.
     ``backward(grad_output, grad_h_n=None, grad_c_n=None) -> (grad_input, grad_hx)``;
     ``grad_hx`` is ``None`` when ``hx`` was ``None``, else ``(grad_h_0, grad_c_0)``.
-    ``weight_ih_l0 (4H, I)``, ``weight_hh_l0 (4H, H)`` and the biases ``(4H,)``
-    start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
+    ``weight_ih_l0 (4H, I)`` (``(4H, H)`` for later layers), ``weight_hh_lk (4H, H)``
+    and the biases ``(4H,)`` start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
     """
 
-    _gates, _kind = 4, "lstm"
+    _gates, _kind, _states = 4, "lstm", 2
 
     def forward(self, input, hx=None):  # noqa: A002 (torch's argument name)
-        h0, c0 = (None, None) if hx is None else (hx[0][0], hx[1][0])
-        (output, h_n, c_n), self._cache = units.function("gated", "lstm_forward")(
-            self._batch_first(input), h0, c0, *self._weights())
-        return self._unbatch_first(output), (h_n[None], c_n[None])
+        h0, c0 = (None, None) if hx is None else hx
+        output, finals = self._run(input, list(zip(self._per_layer(h0), self._per_layer(c0),
+                                                   strict=True)))
+        return output, (np.stack([h for h, _ in finals]), np.stack([c for _, c in finals]))
 
     def backward(self, grad_output, grad_h_n=None, grad_c_n=None):
-        grad_x, grad_h0, grad_c0, *grads = units.function("gated", "lstm_backward")(
-            self._batch_first(grad_output), None if grad_h_n is None else grad_h_n[0],
-            None if grad_c_n is None else grad_c_n[0], self._saved())
-        _accumulate(self._params(), grads)
-        grad_hx = None if grad_h0 is None else (grad_h0[None], grad_c0[None])
-        return self._unbatch_first(grad_x), grad_hx
+        grad_x, grad_states = self._run_backward(grad_output, list(zip(
+            self._per_layer(grad_h_n), self._per_layer(grad_c_n), strict=True)))
+        if grad_states[0][0] is None:  # hx was None
+            return grad_x, None
+        return grad_x, (np.stack([g[0] for g in grad_states]),
+                        np.stack([g[1] for g in grad_states]))
 
 
 class GRU(_Gated):
-    """One-layer GRU (gates r, z, n), torch's parameters. Unit: ``gated``.
+    """GRU (gates r, z, n) of ``num_layers`` layers, torch's parameters. Unit: ``gated``.
 
     ``forward(input, hx=None) -> (output, h_n)`` and
     ``backward(grad_output, grad_h_n=None) -> (grad_input, grad_hx)``, shaped
-    as for :class:`RNN`. ``weight_ih_l0 (3H, I)``, ``weight_hh_l0 (3H, H)``
-    and the biases ``(3H,)`` start as U(-1/sqrt(H), 1/sqrt(H)), torch's default.
+    as for :class:`LSTM` with ``h`` alone. ``weight_ih_l0 (3H, I)``,
+    ``weight_hh_lk (3H, H)`` and the biases ``(3H,)`` start as
+    U(-1/sqrt(H), 1/sqrt(H)), torch's default.
     """
 
-    _gates, _kind = 3, "gru"
+    _gates, _kind, _states = 3, "gru", 1
 
     def forward(self, input, hx=None):  # noqa: A002 (torch's argument name)
-        (output, h_n), self._cache = units.function("gated", "gru_forward")(
-            self._batch_first(input), None if hx is None else hx[0], *self._weights())
-        return self._unbatch_first(output), h_n[None]
+        output, finals = self._run(input, [(h,) for h in self._per_layer(hx)])
+        return output, np.stack([h for (h,) in finals])
 
     def backward(self, grad_output, grad_h_n=None):
-        grad_x, grad_h0, *grads = units.function("gated", "gru_backward")(
-            self._batch_first(grad_output), None if grad_h_n is None else grad_h_n[0],
-            self._saved())
-        _accumulate(self._params(), grads)
-        return self._unbatch_first(grad_x), (None if grad_h0 is None else grad_h0[None])
+        grad_x, grad_states = self._run_backward(
+            grad_output, [(g,) for g in self._per_layer(grad_h_n)])
+        if grad_states[0][0] is None:  # hx was None
+            return grad_x, None
+        return grad_x, np.stack([g for (g,) in grad_states])
 
 
 class _BatchNorm(Module):
