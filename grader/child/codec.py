@@ -40,7 +40,7 @@ class ChannelClosed(ProtocolError):
 
 
 class ReadTimeout(Exception):
-    """No complete message arrived before the deadline."""
+    """The other side did not take or send a whole message before the deadline."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,13 @@ def decode(header: bytes, buffers: list[bytearray]):
         tree = json.loads(header)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(f"malformed header: {exc}") from None
-    return _from_json(tree, buffers, 0)
+    try:
+        return _from_json(tree, buffers, 0)
+    except ProtocolError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        # anything the tree's shape breaks (int("x"), a $dict of non-pairs, 5000 digits)
+        raise ProtocolError(f"malformed value: {type(exc).__name__}") from None
 
 
 def _from_json(node, buffers, depth):
@@ -139,12 +145,21 @@ def _array(spec, buffers, scalar):
     return array[()] if scalar else array
 
 
-def write_frame(fd: int, frame: bytes) -> None:
-    """Write a whole frame to a pipe."""
+def write_frame(fd: int, frame: bytes, deadline: float | None = None) -> None:
+    """Write a whole frame to a pipe; ``deadline`` is a ``time.monotonic()`` value.
+
+    With a deadline, a reader that stops reading cannot block the writer: each write
+    waits until the pipe has room, and is at most PIPE_BUF bytes, which then fit.
+    """
     view = memoryview(frame)
     while view:
-        written = os.write(fd, view)
-        view = view[written:]
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise ReadTimeout()
+            view = view[os.write(fd, view[:select.PIPE_BUF]):]
+        else:
+            view = view[os.write(fd, view):]
 
 
 def read_frame(fd: int, deadline: float | None = None):

@@ -204,8 +204,9 @@ class Child:
             self.stop()
             self.start()
         try:
-            codec.write_frame(self.write_fd, codec.encode(message))
-            return validate_reply(codec.read_frame(self.read_fd, time.monotonic() + timeout))
+            deadline = time.monotonic() + timeout  # for sending the request and the reply
+            codec.write_frame(self.write_fd, codec.encode(message), deadline)
+            return validate_reply(codec.read_frame(self.read_fd, deadline))
         except codec.ReadTimeout:
             self.stop()
             raise CallTimeout(f"did not finish within {timeout:g} s") from None
