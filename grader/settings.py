@@ -8,3 +8,8 @@ CAPSTONE_TIMEOUT = 300.0  # seconds one capstone may train
 USAGE_ERROR = 2  # exit code: bad command line or unreadable input; nothing was graded
 # exit code: grading finished, but some checks failed through no fault of the student
 GRADER_ERROR = 3
+
+# The torch oracle's results are cached (grader/cache/) in $DLMATH_CACHE/oracle, else in
+# $XDG_CACHE_HOME/dlmath/oracle or ~/.cache/dlmath/oracle; DLMATH_CACHE=off turns it off.
+CACHE_ENV = "DLMATH_CACHE"
+ORACLE_CACHE_MAX_BYTES = 256 * 1024 * 1024  # least recently used entries go first

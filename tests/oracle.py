@@ -1,14 +1,53 @@
-"""torch as the oracle: reference values and gradients for the checks."""
+"""torch as the oracle: reference values and gradients for the checks, cached.
+
+``vjp`` and ``value`` keep their results in a cache on disk (``grader/cache/``), keyed by
+everything that determines them: the function (its code, source file, closure and the
+globals it names), the inputs' exact bytes, dtypes and shapes, the sources of the
+checks, and the torch, numpy and Python versions. A hit returns exactly the arrays
+torch gave, without running torch, and without importing it if nothing else has. A
+call whose function or inputs the key cannot state exactly (a tensor in a closure, say,
+which torch could update in place) is never cached. ``DLMATH_CACHE=off`` turns the
+cache off; deleting the folder at any time is safe.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
-import torch
 
-# The checks' tensors are tiny: one thread is fastest, and leaves the other core
-# to the child (or to a second grading worker).
-torch.set_num_threads(1)
+from grader.cache import oracle_store
+from grader.cache.fingerprint import Unkeyable, context, make_key, source_digest
+from grader.child import codec
+
+_HERE = Path(__file__).resolve().parent
+# Every source an oracle function may come from; a change to any of them is a new key.
+_SOURCES = (_HERE, _HERE / "hidden", _HERE / "public")
+# What the cache did in this process: "hit", "miss", and "uncached: <why>" per call.
+cache_stats: Counter[str] = Counter()
 
 
-def as_numpy(t: torch.Tensor) -> np.ndarray:
+def __getattr__(name: str):
+    """``oracle.torch``: the torch module, imported on first use."""
+    if name == "torch":
+        return _torch()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _torch():
+    import torch
+
+    if not getattr(_torch, "configured", False):
+        # The checks' tensors are tiny: one thread is fastest, and leaves the other core
+        # to the child (or to a second grading worker).
+        torch.set_num_threads(1)
+        _torch.configured = True
+    return torch
+
+
+def as_numpy(t) -> np.ndarray:
     """A tensor's values as a NumPy array (0-d tensors give 0-d arrays)."""
     return t.detach().numpy().copy()
 
@@ -20,6 +59,17 @@ def vjp(fn, inputs, grad_output: np.ndarray, **kwargs):
     ``inputs[i]``, from ``torch.autograd.grad``; an input that is not an array
     (None, an int array of classes) gets no gradient.
     """
+    return _cached("vjp", fn, (list(inputs), grad_output), kwargs,
+                   lambda: _vjp(fn, inputs, grad_output, **kwargs))
+
+
+def value(fn, *inputs, **kwargs) -> np.ndarray:
+    """``fn`` of ``inputs`` in torch, without gradients, as a NumPy array."""
+    return _cached("value", fn, inputs, kwargs, lambda: _value(fn, *inputs, **kwargs))
+
+
+def _vjp(fn, inputs, grad_output, **kwargs):
+    torch = _torch()
     tensors = [_leaf(x) for x in inputs]
     out = fn(*tensors, **kwargs)
     wanted = [t for t in tensors if isinstance(t, torch.Tensor) and t.requires_grad]
@@ -31,8 +81,8 @@ def vjp(fn, inputs, grad_output: np.ndarray, **kwargs):
     ]
 
 
-def value(fn, *inputs, **kwargs) -> np.ndarray:
-    """``fn`` of ``inputs`` in torch, without gradients, as a NumPy array."""
+def _value(fn, *inputs, **kwargs):
+    torch = _torch()
     with torch.no_grad():
         return as_numpy(fn(*[_leaf(x, grad=False) for x in inputs], **kwargs))
 
@@ -40,5 +90,48 @@ def value(fn, *inputs, **kwargs) -> np.ndarray:
 def _leaf(x, grad: bool = True):
     if not isinstance(x, np.ndarray):
         return x
-    t = torch.from_numpy(x.copy())
+    t = _torch().from_numpy(x.copy())
     return t.requires_grad_(grad and t.is_floating_point())
+
+
+def _cached(kind: str, fn, args, kwargs: dict, compute):
+    """``compute()``, or what it gave before for the same key."""
+    cache = oracle_store.current()
+    if cache is None:
+        return compute()
+    try:
+        caller = source_digest(sys._getframe(2).f_code.co_filename)  # the check that asked
+        key = _key(kind, fn, args, kwargs, caller)
+    except Unkeyable as why:
+        cache_stats[f"uncached: {why}"] += 1
+        return compute()
+    stored = cache.get(key)
+    if stored is not None:
+        try:
+            result = _owned(codec.decode_frame(stored))
+        except codec.ProtocolError:
+            pass  # a damaged entry: computed again and replaced
+        else:
+            cache_stats["hit"] += 1
+            return result
+    cache_stats["miss"] += 1
+    result = compute()
+    try:
+        if _key(kind, fn, args, kwargs, caller) == key:  # fn changed nothing it depends on
+            cache.put(key, codec.encode(result))
+    except (Unkeyable, codec.ProtocolError):
+        pass
+    return result
+
+
+def _key(kind, fn, args, kwargs, caller) -> str:
+    return make_key(kind, context(*_SOURCES), caller, fn, args, kwargs, _leaf)
+
+
+def _owned(value):
+    """Arrays that own their memory, as torch's copies do; lists and tuples as they were."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple | list):
+        return type(value)(_owned(item) for item in value)
+    return value

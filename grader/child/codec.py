@@ -164,7 +164,10 @@ def write_frame(fd: int, frame: bytes, deadline: float | None = None) -> None:
 
 def read_frame(fd: int, deadline: float | None = None):
     """Read and decode one frame; ``deadline`` is a ``time.monotonic()`` value."""
-    reader = _Reader(fd, deadline)
+    return _read_message(_Reader(fd, deadline))
+
+
+def _read_message(reader: "_Reader"):
     (header_len,) = struct.unpack("<I", reader.read(4))
     if header_len > MAX_HEADER_BYTES:
         raise ProtocolError("message header too large")
@@ -182,6 +185,16 @@ def read_frame(fd: int, deadline: float | None = None):
     return decode(header, buffers)
 
 
+def decode_frame(frame: bytes):
+    """Decode a whole frame held in memory (as ``encode`` made it), with the same limits."""
+    reader = _Reader(None, None)
+    reader.buffer = bytearray(frame)
+    value = _read_message(reader)
+    if reader.buffer:
+        raise ProtocolError("bytes after the end of the message")
+    return value
+
+
 class _Reader:
     """Reads exact sizes from a pipe, taking whatever is available at each wake-up."""
 
@@ -195,6 +208,8 @@ class _Reader:
                 left = self.deadline - time.monotonic()
                 if left <= 0 or not select.select([self.fd], [], [], left)[0]:
                     raise ReadTimeout()
+            if self.fd is None:  # a frame held in memory, cut short
+                raise ChannelClosed("the message ends early")
             chunk = os.read(self.fd, max(size - len(self.buffer), 1 << 16))
             if not chunk:
                 raise ChannelClosed("the other side closed the channel")

@@ -9,6 +9,7 @@ grader registers its own ``GradingRun`` before the session starts and reads
 the outcomes afterwards.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from grader.run import sandbox
 from grader.run.session import Session, SubmissionProxy
 from grader.score.outcome import ItemOutcome, classify
 from grader.score.rubric import load_rubric
-from grader.settings import CALL_TIMEOUT, UNIT_BUDGET
+from grader.settings import CACHE_ENV, CALL_TIMEOUT, UNIT_BUDGET
 
 RUN_KEY = pytest.StashKey["GradingRun"]()
 
@@ -140,7 +141,8 @@ def pytest_configure(config: pytest.Config) -> None:
     set_hypothesis_home_dir(tempfile.mkdtemp(prefix="dlmath-hypothesis-"))
     settings.load_profile("dlmath")
     run = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, GradingRun)), None)
-    if run is None:
+    if run is None:  # pytest run by hand (a test session): its oracle cache is temporary
+        os.environ.setdefault(CACHE_ENV, tempfile.mkdtemp(prefix="dlmath-cache-"))
         run = GradingRun.for_submission(Path(config.getoption("submission")),
                                         config.getoption("call_timeout"),
                                         config.getoption("sandbox"), config.getoption("lang"))
