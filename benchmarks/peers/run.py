@@ -28,6 +28,7 @@ so that one can see they graded the same thing.
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -71,7 +72,10 @@ def timed(command: list, cwd: Path | None = None) -> float:
 
 def call(command: list, cwd: Path | None = None) -> None:
     """Run ``command``; if it fails, stop with its output."""
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    # nbgrader runs `alembic` by name: the tool's own venv goes first on PATH.
+    path = f"{Path(command[0]).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PATH": path})
     if done.returncode:
         raise SystemExit(f"{' '.join(map(str, command))} failed ({done.returncode}):\n"
                          f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
