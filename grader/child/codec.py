@@ -163,11 +163,15 @@ def write_frame(fd: int, frame: bytes, deadline: float | None = None) -> None:
 
 
 def read_frame(fd: int, deadline: float | None = None):
-    """Read and decode one frame; ``deadline`` is a ``time.monotonic()`` value."""
-    return _read_message(_Reader(fd, deadline))
+    """Read and decode one frame; ``deadline`` is a ``time.monotonic()`` value.
+
+    Only where one frame at a time is outstanding: the bytes it reads past the frame
+    are lost. Where frames stream, keep one ``FrameReader`` per pipe.
+    """
+    return FrameReader(fd).frame(deadline)
 
 
-def _read_message(reader: "_Reader"):
+def _read_message(reader: "FrameReader"):
     (header_len,) = struct.unpack("<I", reader.read(4))
     if header_len > MAX_HEADER_BYTES:
         raise ProtocolError("message header too large")
@@ -187,7 +191,7 @@ def _read_message(reader: "_Reader"):
 
 def decode_frame(frame: bytes):
     """Decode a whole frame held in memory (as ``encode`` made it), with the same limits."""
-    reader = _Reader(None, None)
+    reader = FrameReader(None)
     reader.buffer = bytearray(frame)
     value = _read_message(reader)
     if reader.buffer:
@@ -195,12 +199,21 @@ def decode_frame(frame: bytes):
     return value
 
 
-class _Reader:
-    """Reads exact sizes from a pipe, taking whatever is available at each wake-up."""
+class FrameReader:
+    """Reads frames from a pipe, taking whatever is available at each wake-up.
 
-    def __init__(self, fd: int, deadline: float | None):
-        self.fd, self.deadline = fd, deadline
+    What it reads past one frame stays in its buffer for the next: several frames
+    may be on their way at once (the replies to a ``steps`` request).
+    """
+
+    def __init__(self, fd: int | None):
+        self.fd, self.deadline = fd, None
         self.buffer = bytearray()
+
+    def frame(self, deadline: float | None = None):
+        """Read and decode the next frame; ``deadline`` is a ``time.monotonic()`` value."""
+        self.deadline = deadline
+        return _read_message(self)
 
     def read(self, size: int) -> bytearray:
         while len(self.buffer) < size:

@@ -11,6 +11,9 @@ first frame says what confinement it finds itself in (``observe``). Requests:
 - ``{"op": "call", "unit", "fn", "args", "kwargs", "keep": [indices]}``: call a
   function; the listed elements of a returned tuple (a forward's cache) stay
   here behind handles, and so does any returned value that is not plain data.
+- ``{"op": "steps", "unit", "fn", "calls": [[args, kwargs], ...], "feed": [[arg, item]],
+  "keep"}``: the calls one after another, each fed the listed items of the previous
+  call's value, with one reply per call (see ``steps``).
 - ``{"op": "release"}``: forget every handle.
 - ``{"op": "modules"}``: the names in ``sys.modules`` (for the grader's tests).
 - ``{"op": "capstone", "name", "data"}``: train a preloaded capstone with the
@@ -247,12 +250,53 @@ def serve(settings: dict) -> None:
             request = codec.read_frame(read_fd)
         except codec.ChannelClosed:
             return
-        reply = handle(child, request)
-        try:
-            frame = codec.encode(reply, opaque=child.opaque)
-        except codec.ProtocolError as exc:
-            frame = codec.encode(_error(exc, child))
-        codec.write_frame(write_fd, frame)
+        if isinstance(request, dict) and request.get("op") == "steps":
+            for frame in steps(child, request):
+                codec.write_frame(write_fd, frame)
+        else:
+            codec.write_frame(write_fd, _encode(handle(child, request), child))
+
+
+def _encode(reply: dict, child: Host) -> bytes:
+    try:
+        return codec.encode(reply, opaque=child.opaque)
+    except codec.ProtocolError as exc:
+        return codec.encode({**_error(exc, child), **({"last": True} if "last" in reply else {})})
+
+
+def steps(child: Host, request: dict):
+    """The frames of a ``steps`` request: one reply per call, each sent as soon as it is made.
+
+    Each call after the first takes, at each ``feed`` pair's argument position, that
+    element of the previous call's value as the grader would have received it (decoded
+    from the reply; a kept cache is a handle). The run stops after a call that fails or
+    whose value cannot be fed on; that reply, like the last call's, says ``"last": True``.
+    """
+    try:
+        feed = [(int(arg), int(item)) for arg, item in request.get("feed", [])]
+        calls = [(list(args), dict(kwargs)) for args, kwargs in request["calls"]]
+    except (TypeError, ValueError, KeyError) as exc:
+        yield codec.encode({**_error(exc, child), "last": True})
+        return
+    previous = None
+    for index, (args, kwargs) in enumerate(calls):
+        for arg, item in feed if index else ():
+            args[arg] = previous[item]
+        reply = handle(child, {"op": "call", "unit": request.get("unit"), "fn": request.get("fn"),
+                               "args": tuple(args), "kwargs": kwargs,
+                               "keep": request.get("keep", [])})
+        value = reply.get("value")
+        fed_on = reply["ok"] and isinstance(value, tuple | list) and all(
+            0 <= item < len(value) for _, item in feed)
+        reply["last"] = index == len(calls) - 1 or not fed_on
+        frame = _encode(reply, child)
+        yield frame
+        if reply["last"]:
+            return
+        previous = codec.decode_frame(frame)
+        if not previous.get("ok"):  # the value could not be sent: that reply was the last
+            return
+        previous = previous["value"]
 
 
 def main(settings: str) -> None:

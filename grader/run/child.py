@@ -8,6 +8,7 @@ dies, or answers with anything but a well-formed reply, costs the current
 request only: the next request starts a fresh child in a fresh sandbox.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -140,6 +141,7 @@ class Child:
         for fd in (child_read, child_write, *self.plan.pass_fds):
             os.close(fd)
         self.read_fd, self.write_fd = parent_read, parent_write
+        self.reader = codec.FrameReader(parent_read)
         self.loaded = set()
         self._check_confinement()
 
@@ -162,8 +164,7 @@ class Child:
     def _check_confinement(self) -> None:
         """Read the runner's first frame: the confinement it observes; refuse a weaker one."""
         try:
-            hello = validate_reply(
-                codec.read_frame(self.read_fd, time.monotonic() + CHILD_START_TIMEOUT))
+            hello = validate_reply(self.reader.frame(time.monotonic() + CHILD_START_TIMEOUT))
         except (codec.ReadTimeout, codec.ProtocolError, ChildDied, OSError) as exc:
             log = self.output()
             self.stop()
@@ -200,13 +201,29 @@ class Child:
 
     def request(self, message: dict, timeout: float) -> dict:
         """Send one request and return the child's reply, or raise ``ChildError``."""
+        deadline = time.monotonic() + timeout  # for sending the request and the reply
+        self.send(message, timeout, deadline)
+        return self.receive(timeout, deadline)
+
+    def send(self, message: dict, timeout: float, deadline: float | None = None) -> None:
+        """Send one request (starting a child if none is alive), or raise ``ChildError``."""
         if not self.alive:
             self.stop()
             self.start()
+        with self._failures(timeout):
+            codec.write_frame(self.write_fd, codec.encode(message),
+                              deadline or time.monotonic() + timeout)
+
+    def receive(self, timeout: float, deadline: float | None = None) -> dict:
+        """The child's next reply (a ``steps`` request has several), or ``ChildError``."""
+        with self._failures(timeout):
+            return validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
+
+    @contextlib.contextmanager
+    def _failures(self, timeout: float):
+        """A child that is too slow, dies or breaks the protocol is stopped: ``ChildError``."""
         try:
-            deadline = time.monotonic() + timeout  # for sending the request and the reply
-            codec.write_frame(self.write_fd, codec.encode(message), deadline)
-            return validate_reply(codec.read_frame(self.read_fd, deadline))
+            yield
         except codec.ReadTimeout:
             self.stop()
             raise CallTimeout(f"did not finish within {timeout:g} s") from None

@@ -70,3 +70,129 @@ def test_a_silent_peer_times_out_and_a_closed_one_is_reported():
     os.close(write_fd)
     with pytest.raises(codec.ChannelClosed):
         codec.read_frame(read_fd)
+
+
+# --- steps: calls that belong together, in one request with one reply per call ------------
+
+STEPPER = '''
+import numpy as np
+
+
+def step(param, grad, state, lr=0.1, fail_at=None, hang_at=None, bad_at=None):
+    t = 1 if state is None else state["t"] + 1
+    if t == fail_at:
+        raise ValueError(f"fails at step {t}")
+    while t == hang_at:
+        pass
+    if t == bad_at:
+        return "not a pair"
+    grad *= 1.0 if t % 2 else 2.0  # an in-place change at every even step
+    return param - lr * grad, {"t": t, "seen": float(np.sum(grad))}
+'''
+
+
+@pytest.fixture
+def stepper(tmp_path):
+    from grader.run.session import Session, SubmissionProxy
+
+    (tmp_path / "stepper.py").write_text(STEPPER)
+    session = Session(tmp_path, timeout=2, sandbox_mode="best-effort")
+    try:
+        yield session, SubmissionProxy(session).stepper.step
+    finally:
+        session.close()
+
+
+def _calls(count, **kwargs):
+    rng = np.random.default_rng(5)
+    param = rng.standard_normal((2, 3))
+    return [((param, rng.standard_normal((2, 3)), None), kwargs) for _ in range(count)]
+
+
+FEED = {0: 0, 2: 1}  # param <- new param, state <- new state
+
+
+def test_steps_give_what_calls_one_by_one_give(stepper):
+    from grader.run.session import one_by_one
+
+    session, step = stepper
+    batched, lasts = [], []
+    for value in step.steps(_calls(6), FEED):
+        batched.append(value)
+        lasts.append((session.last.mutated, session.last.warnings))
+    alone, alone_lasts = [], []
+    for value in one_by_one(session, "stepper", "step", _calls(6), FEED):
+        alone.append(value)
+        alone_lasts.append((session.last.mutated, session.last.warnings))
+    assert len(batched) == len(alone) == 6
+    for (p1, s1), (p2, s2) in zip(batched, alone, strict=True):
+        np.testing.assert_array_equal(p1, p2)
+        assert s1 == s2
+    assert batched[-1][1]["t"] == 6
+    assert lasts == alone_lasts and lasts[1] == (["1"], [])  # the grad changed at step 2
+
+
+def test_a_failing_step_raises_there_and_nothing_after_it_runs(stepper):
+    from grader.errors import StudentError
+
+    _, step = stepper
+    seen = []
+    with pytest.raises(StudentError, match="fails at step 3"):
+        for value in step.steps(_calls(5, fail_at=3), FEED):
+            seen.append(value[1]["t"])
+    assert seen == [1, 2]
+    assert step(*_calls(1)[0][0])[1]["t"] == 1  # the channel is in step with the requests
+
+
+def test_a_value_that_cannot_be_fed_on_ends_the_run(stepper):
+    _, step = stepper
+    values = list(step.steps(_calls(5, bad_at=2), FEED))
+    assert [v if isinstance(v, str) else v[1]["t"] for v in values] == [1, "not a pair"]
+
+
+def test_checks_may_stop_reading_early(stepper):
+    _, step = stepper
+    for value in step.steps(_calls(8), FEED):
+        if value[1]["t"] == 2:
+            break  # a check failed at step 2: the rest is read and forgotten
+    assert step(*_calls(1)[0][0], lr=0.5)[1]["t"] == 1
+
+
+def test_each_step_has_its_own_timeout(stepper):
+    from grader.errors import CallTimeout
+
+    session, step = stepper
+    seen = []
+    with pytest.raises(CallTimeout, match="within 2 s"):
+        for value in step.steps(_calls(5, hang_at=4), FEED):
+            seen.append(value[1]["t"])
+    assert seen == [1, 2, 3]
+    with pytest.raises(CallTimeout):  # the rest of the check fails at once, as after a call
+        step(*_calls(1)[0][0])
+    session.begin_item()
+    assert step(*_calls(1)[0][0])[1]["t"] == 1  # a fresh child serves the next check
+
+
+def test_a_release_is_answered_before_the_next_request(stepper):
+    session, step = stepper
+    step(*_calls(1)[0][0])
+    session.end_item()
+    assert session.owed == 1
+    assert step(*_calls(1)[0][0])[1]["t"] == 1 and session.owed == 0
+
+
+def test_frames_in_one_read_are_kept_for_the_next(tmp_path):
+    read_fd, write_fd = os.pipe()
+    try:
+        for index in range(3):
+            codec.write_frame(write_fd, codec.encode({"i": index, "a": np.arange(index)}))
+        reader = codec.FrameReader(read_fd)
+        assert [reader.frame(None)["i"] for _ in range(3)] == [0, 1, 2]
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+    frame = codec.encode((1.5, np.eye(2)))
+    assert codec.decode_frame(frame)[0] == 1.5
+    for damaged in (frame[:-3], frame + b"x", b"\xff" * 12):
+        with pytest.raises(codec.ProtocolError):
+            codec.decode_frame(damaged)
