@@ -12,6 +12,7 @@ cache off; deleting the folder at any time is safe.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 from pathlib import Path
@@ -66,6 +67,21 @@ def vjp(fn, inputs, grad_output: np.ndarray, **kwargs):
 def value(fn, *inputs, **kwargs) -> np.ndarray:
     """``fn`` of ``inputs`` in torch, without gradients, as a NumPy array."""
     return _cached("value", fn, inputs, kwargs, lambda: _value(fn, *inputs, **kwargs))
+
+
+def cached(fn):
+    """``fn``, a function of the checks that computes expected values with torch, cached.
+
+    For torch code that is neither ``vjp`` nor ``value`` (an optimizer's trajectory, a
+    scheduler's learning rates). ``fn`` must return plain data (arrays, numbers, lists,
+    tuples, dicts) and depend only on its arguments, its closure and the globals it
+    names: those and its code are the key, as for ``vjp``.
+    """
+    @functools.wraps(fn)
+    def cached_fn(*args, **kwargs):
+        return _cached("call", fn, args, kwargs, lambda: fn(*args, **kwargs))
+
+    return cached_fn
 
 
 def _vjp(fn, inputs, grad_output, **kwargs):
@@ -129,9 +145,11 @@ def _key(kind, fn, args, kwargs, caller) -> str:
 
 
 def _owned(value):
-    """Arrays that own their memory, as torch's copies do; lists and tuples as they were."""
+    """Arrays that own their memory, as torch's copies do; containers as they were."""
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, tuple | list):
         return type(value)(_owned(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _owned(item) for key, item in value.items()}
     return value

@@ -183,3 +183,40 @@ def test_a_function_over_mutable_state_is_keyed_by_that_state():
     thing = Opaque()
     with pytest.raises(Unkeyable):
         make_key(lambda t: (t, thing))
+
+
+def _trajectory(param, grads, lr):
+    """Stands for torch code the checks run themselves (an optimizer's trajectory)."""
+    out = []
+    for grad in grads:
+        param = param - lr * grad
+        out.append({"param": param, "step": len(out) + 1})
+    return out
+
+
+RUNS = []
+
+
+def _counted(x):
+    RUNS.append(x)  # changes a global it names: never stored
+    return x * 2
+
+
+def test_cached_serves_the_checks_own_torch_code(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    oracle.cache_stats.clear()
+    trajectory = oracle.cached(_trajectory)
+    grads = [np.full(3, 0.5), np.full(3, -1.0)]
+    first = trajectory(np.zeros(3), grads, lr=0.1)
+    again = trajectory(np.zeros(3), grads, lr=0.1)
+    other = trajectory(np.zeros(3), grads, lr=0.2)
+    assert oracle.cache_stats == {"miss": 2, "hit": 1}
+    assert [s["step"] for s in again] == [1, 2]
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a["param"], b["param"])
+        assert b["param"].flags.owndata and b["param"].flags.writeable
+    assert not np.array_equal(other[1]["param"], again[1]["param"])
+
+    counted = oracle.cached(_counted)
+    assert [counted(np.ones(1))[0] for _ in range(3)] == [2, 2, 2]
+    assert len(RUNS) == 3
