@@ -36,6 +36,7 @@ class ItemOutcome:
     status: str
     feedback: str = ""
     function: str = ""
+    unwritten: bool = False  # the submission raised NotImplementedError: a stub's body
 
 
 def classify(check: str, exc: BaseException | None, function: str,
@@ -49,7 +50,8 @@ def classify(check: str, exc: BaseException | None, function: str,
     named = getattr(exc, "function", "") or function
     status, feedback = _verdict(exc, named)
     # it may quote the student
-    return ItemOutcome(check, status, plain(render(feedback, lang)), function)
+    unwritten = isinstance(exc, StudentError) and exc.type == "NotImplementedError"
+    return ItemOutcome(check, status, plain(render(feedback, lang)), function, unwritten)
 
 
 def _verdict(exc: BaseException | None, function: str) -> tuple[str, Msg | str]:

@@ -84,8 +84,8 @@ def _name_root_causes(checks: tuple[Check, ...], results: list[CheckResult],
     failed = {r.id for r in results if r.status in (FAILED, ERROR, TIMEOUT)}
     for check, result in zip(checks, results, strict=True):
         causes = [d for d in check.depends if d in failed]
-        if result.id not in failed or not causes:
-            continue
+        if result.id not in failed or not causes or _all_unwritten([check.id, *causes], by_check):
+            continue  # a stub's message already names the function to write first
         # in the rubric's order, so that the most basic function is named first
         functions = list(dict.fromkeys(o.function for d in causes for o in by_check[d]
                                        if o.function))
@@ -93,6 +93,11 @@ def _name_root_causes(checks: tuple[Check, ...], results: list[CheckResult],
         key = "root_cause_one" if len(named) == 1 else "root_cause_many"
         result.feedback += render(Msg(key, named=text("and", lang).join(named),
                                       causes=", ".join(causes)), lang)
+
+
+def _all_unwritten(check_ids: list[str], by_check: dict[str, list[ItemOutcome]]) -> bool:
+    """Whether these checks failed only on functions that raise NotImplementedError."""
+    return all(o.unwritten for c in check_ids for o in by_check[c] if o.status != PASSED)
 
 
 def build_report(units: list[UnitResult], flags: list[str],
