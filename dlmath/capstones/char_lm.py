@@ -218,7 +218,7 @@ def sample(model, prompt="def ", length=200, temperature=0.8, seed=0) -> str:
     return decode(codes)
 
 
-def train(data: dict[str, np.ndarray], seed: int = 0, steps: int = STEPS) -> dict[str, float]:
+def train(data: dict[str, np.ndarray], seed: int = 0, steps: int = STEPS) -> dict:
     """Train on ``data`` (see :func:`load_data`); metric = held-out bits per character.
 
     Imports only NumPy, the standard library and dlmath: the model calls the
@@ -235,4 +235,5 @@ def train(data: dict[str, np.ndarray], seed: int = 0, steps: int = STEPS) -> dic
         "unigram": unigram,
         "final_train_bits": float(np.mean(losses[-20:]) / math.log(2)),
         "seconds": clock.seconds,
+        "sample": sample(model),  # what the model writes, seeded: shown beside the figures
     }

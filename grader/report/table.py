@@ -10,6 +10,7 @@ from dataclasses import asdict, is_dataclass
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from grader.i18n import DEFAULT, text
 from grader.score.scoring import Report
@@ -171,12 +172,21 @@ def _styled(status: str, lang: str = DEFAULT):
 def render_capstones(results: list, console: Console) -> None:
     """Each capstone's metric beside its target (capstones earn no points)."""
     table = Table(title="capstones (no points)")
-    for column in ("capstone", "metric", "reached", "target", "seconds", ""):
+    for column in ("capstone", "metric", "reached", "target", "baseline", "seconds", ""):
         table.add_column(column)
     for r in results:
         value = "-" if r.value is None else f"{r.value:.4g}"
+        baseline = "-" if r.baseline is None else f"{r.baseline:.4g}"
         seconds = "-" if r.seconds is None else f"{r.seconds:.1f}"
         verdict = "[green]yes[/]" if r.reached else f"[red]no[/] {rich_escape(r.message)}"
         table.add_row(rich_escape(r.name), rich_escape(r.metric), value, f"{r.target:.4g}",
-                      seconds, rich_text(verdict))
+                      baseline, seconds, rich_text(verdict))
     console.print(table)
+    for r in results:
+        if r.baseline is not None:
+            extra = "".join(f", {key} {number:.4g}" for key, number in r.details.items())
+            console.print(f"{rich_escape(r.name)}: baseline = {rich_escape(r.baseline_is)}"
+                          f"{rich_escape(extra)}", highlight=False)
+        if r.sample:
+            console.print(f"{rich_escape(r.name)} writes:", highlight=False)
+            console.print(Text(r.sample), highlight=False)

@@ -6,7 +6,8 @@ functions. Capstones earn no points: each result says the metric reached
 beside its target.
 """
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import ChildError
@@ -14,6 +15,9 @@ from grader.load.submission import load_submission, make_scratch, remove_scratch
 from grader.run import sandbox
 from grader.run.child import Child
 from grader.settings import CAPSTONE_TIMEOUT
+from grader.text import plain
+
+SAMPLE_CHARACTERS = 400  # a generated sample longer than this is cut
 
 
 @dataclass
@@ -25,15 +29,21 @@ class CapstoneResult:
     reached: bool
     seconds: float | None
     message: str
+    baseline: float | None = None
+    baseline_is: str = ""  # what the baseline measures (the capstone's BASELINE)
+    details: dict[str, float] = field(default_factory=dict)  # e.g. margin, unigram
+    sample: str | None = None  # text a language model generated
 
 
 def run_capstones(path: Path, timeout: float = CAPSTONE_TIMEOUT,
-                  sandbox_mode: str = sandbox.REQUIRE) -> list[CapstoneResult]:
-    """Every capstone's result on the submission at ``path`` (folder or .zip)."""
+                  sandbox_mode: str = sandbox.REQUIRE,
+                  names: list[str] | None = None) -> list[CapstoneResult]:
+    """Each capstone's result (all, or those ``names``) on the submission at ``path``."""
     import dlmath
     from dlmath.capstones import CAPSTONES, reached
 
-    modules = tuple(f"dlmath.capstones.{name}" for name in CAPSTONES)
+    chosen = {name: CAPSTONES[name] for name in (names or CAPSTONES)}
+    modules = tuple(f"dlmath.capstones.{name}" for name in chosen)
     scratch = make_scratch()
     try:
         load_submission(path, scratch)
@@ -41,7 +51,7 @@ def run_capstones(path: Path, timeout: float = CAPSTONE_TIMEOUT,
                       packages={"dlmath": Path(dlmath.__file__).resolve().parent})
         try:
             return [_one(child, name, capstone, reached, timeout)
-                    for name, capstone in CAPSTONES.items()]
+                    for name, capstone in chosen.items()]
         finally:
             child.stop()
     finally:
@@ -62,8 +72,32 @@ def _one(child: Child, name: str, capstone, reached, timeout: float) -> Capstone
         return CapstoneResult(**base, value=None, reached=False, seconds=None,
                               message=f"training raised {error['type']}: {error['message']}"
                                       f"{where}.")
-    result = reply["value"]
+    result = _checked(reply["value"])  # the child is the submission's: trust no field
+    if result is None:
+        return CapstoneResult(**base, value=None, reached=False, seconds=None,
+                              message="training sent back a malformed result.")
     hit = reached(capstone, result)
-    return CapstoneResult(**base, value=float(result["metric"]), reached=hit,
-                          seconds=float(result.get("seconds", 0.0)),
-                          message="reached its target." if hit else "below its target.")
+    details = {k: v for k, v in result.items() if k not in _SHOWN and isinstance(v, float)}
+    return CapstoneResult(**base, value=result["metric"], reached=hit,
+                          seconds=result.get("seconds"),
+                          message="reached its target." if hit else "below its target.",
+                          baseline=result.get("baseline"), baseline_is=capstone.BASELINE,
+                          details=details, sample=result.get("sample"))
+
+
+_SHOWN = {"metric", "target", "baseline", "seconds", "sample"}
+
+
+def _checked(result) -> dict | None:
+    """``result`` with finite float numbers and a plain, bounded sample; None if malformed."""
+    if not isinstance(result, dict) or len(result) > 16:
+        return None
+    checked = {}
+    for key, value in result.items():
+        if key == "sample" and isinstance(value, str):
+            checked[key] = plain(value[:SAMPLE_CHARACTERS])
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                return None
+            checked[str(key)] = float(value)
+    return checked if isinstance(checked.get("metric"), float) else None

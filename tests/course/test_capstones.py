@@ -99,7 +99,12 @@ def test_capstone_reaches_its_target_with_the_reference_solutions(name):
     with units.using(SOLUTIONS), one_blas_thread():
         result = capstone.train(dataset(name))
     assert {"metric", "target", "baseline", "seconds"} <= set(result)
-    assert all(isinstance(value, float) for value in result.values()), result
+    numbers = {key: value for key, value in result.items() if key != "sample"}
+    assert all(isinstance(value, float) for value in numbers.values()), result
+    if name == "char_lm":  # a language model shows what it writes
+        assert isinstance(result["sample"], str) and len(result["sample"]) > 100
+    if name == "lstm_vs_rnn":  # same size, same training: the LSTM recalls, the RNN barely
+        assert result["margin"] >= 0.3, result
     assert result["target"] == capstone.TARGET
     assert reached(capstone, result), (
         f"{name}: {capstone.METRIC} = {result['metric']:.4f}, target {capstone.TARGET:.4f}")
@@ -136,13 +141,3 @@ def test_char_lm_reads_only_the_standard_library():
         x, y = data[f"x_{split}"], data[f"y_{split}"]
         assert x.dtype == np.int64 and x.min() >= 0 and x.max() < 96
         np.testing.assert_array_equal(x[:, 1:], y[:, :-1])  # y is x shifted by one
-
-
-def test_lstm_clearly_beats_the_rnn_with_the_reference_solutions():
-    """Same size, same training: the LSTM recalls the first symbol, the RNN barely."""
-    from dlmath.capstones import lstm_vs_rnn
-
-    with units.using(SOLUTIONS), one_blas_thread():
-        result = lstm_vs_rnn.train(dataset("lstm_vs_rnn"))
-    assert result["metric"] >= lstm_vs_rnn.TARGET
-    assert result["margin"] >= 0.3, result
