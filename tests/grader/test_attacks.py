@@ -351,23 +351,24 @@ def sigmoid_forward(x):  # the textbook formula, its overflow warning silenced
 '''
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "activations/sigmoid_stable (tests/hidden/test_activations.py "
-    "test_stable_for_large_inputs) detects the overflowing textbook sigmoid only through "
-    "the warnings the child itself reports (grader/child/runner.py Child.call), and the "
-    "submission can silence them with np.errstate(over='ignore'): its values are right, "
-    "so the point is earned. Fix: a check the values can decide (e.g. float32 inputs "
-    "where exp(-x) overflows to inf and the textbook derivative turns NaN), or score "
-    "stability from evidence the child cannot suppress"))
-def test_silencing_the_overflow_warning_does_not_earn_stability(tmp_path):
+def test_a_silenced_textbook_sigmoid_is_torchs_own_and_earns_stability(tmp_path):
+    """Not a hole: torch's CPU sigmoid is 1 / (1 + exp(-x)) too (0.0 at x = -710 in float64,
+    at -89 in float32), so these are torch's values exactly, and no warning reaches the
+    student's user. np.errstate is a legitimate way to be stable here, so it earns the point."""
+    import torch
+
     from grader.pipeline import grade
 
+    extremes = torch.tensor([-710.0, -89.0, 0.0, 89.0, 710.0], dtype=torch.float64)
+    with np.errstate(over="ignore"):
+        textbook = 1 / (1 + np.exp(-extremes.numpy()))
+    np.testing.assert_array_equal(torch.sigmoid(extremes).numpy(), textbook)
     (tmp_path / "activations.py").write_text(
         (SOLUTIONS / "activations.py").read_text() + NAIVE_SIGMOID)
     report = grade(tmp_path, ["activations"])
     status = {c.id: c.status for c in report.units[0].checks}
-    assert status["activations/sigmoid_forward"] == "passed"  # the values are right
-    assert status["activations/sigmoid_stable"] != "passed"
+    assert status["activations/sigmoid_forward"] == "passed"
+    assert status["activations/sigmoid_stable"] == "passed"
 
 
 def _class_folder(root: Path, names: dict[bytes, Path | None]) -> Path:
