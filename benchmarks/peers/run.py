@@ -1,7 +1,7 @@
 """One class graded three ways, side by side: dlmath, plain nbgrader, Otter-Grader.
 
 The class: the activations unit, 20 students: 3 correct solutions, 2 untouched
-stubs and the 15 bugs of ``tests/submissions/bugs/activations/bugs.toml``. The
+stubs and the first 15 bugs of ``tests/submissions/bugs/activations/bugs.toml``. The
 checks the peers run are ``checks.py``'s translation of the hidden checks.
 
 - dlmath: ``dlmath grade-class CLASS --out OUT --unit activations -j N``.
@@ -44,6 +44,7 @@ import checks
 
 from grader.authoring.bugs import load_bank
 from grader.paths import EXERCISES, SOLUTIONS
+from grader.report.layout import REPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DLMATH = ROOT / ".venv" / "bin" / "dlmath"
@@ -56,7 +57,7 @@ def build_class(folder: Path) -> dict[str, str]:
     """20 students' activations.py sources, by name, in a fixed order."""
     sources = [SOLUTIONS.joinpath("activations.py").read_text()] * 3
     sources += [EXERCISES.joinpath("activations.py").read_text()] * 2
-    sources += [bug.source() for bug in load_bank() if bug.unit == UNIT]
+    sources += [bug.source() for bug in load_bank() if bug.unit == UNIT][:15]
     students = {f"student{i:02d}": source for i, source in enumerate(sources, 1)}
     for name, source in students.items():
         (folder / name).mkdir(parents=True)
@@ -87,11 +88,8 @@ def run_dlmath(klass: Path, work: Path, jobs: int) -> tuple[float, dict[str, flo
     out = work / f"dlmath-j{jobs}"
     seconds = timed([DLMATH, "grade-class", klass, "--out", out, "--unit", UNIT,
                      "-j", str(jobs)])
-    scores = {}
-    for report in sorted(out.glob("*/report.json")):
-        units = json.loads(report.read_text())["units"]
-        scores[report.parent.name] = sum(u["score"] for u in units)
-    return seconds, scores
+    reports = sorted((out / REPORTS).glob("*.json"))
+    return seconds, {p.stem: json.loads(p.read_text())["score"] for p in reports}
 
 
 # ---------------------------------------------------------------- notebooks
