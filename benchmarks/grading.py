@@ -15,9 +15,17 @@ Measured side by side in one run (medians of repeats, alternating order):
 - the sandbox's start-up cost: a confined child (bubblewrap, namespaces,
   seccomp, the runner's confinement report) against a child with resource
   limits only, each started and stopped.
+
+The torch oracle's cache (``grader/cache/``) lives in a fresh temporary folder for the
+run (``--cache-dir`` to choose one; it is never the user's own cache unless given):
+``dlmath grade solutions`` is timed with it cold, warm and off, and the side-by-side
+run is made with it warm, as every student's after the first is graded.
+``--proposed-suites`` also times the side-by-side run with the optim suites' edits
+proposed in ``benchmarks/README.md`` applied in memory (nothing on disk changes).
 """
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -31,14 +39,69 @@ from grader.batch.pool import grade_class
 from grader.demo import build_demo_class
 from grader.paths import SOLUTIONS
 from grader.pipeline import grade
+from grader.settings import CACHE_ENV
 
 
 def isolation_overhead(repeats: int) -> dict[str, float]:
-    """Median seconds of a full grade of the solutions, isolated and not."""
-    grade(SOLUTIONS, ["activations"])  # warm: torch and the checks imported
+    """Median seconds of a full grade of the solutions, isolated and not (oracle cache warm)."""
+    grade(SOLUTIONS)  # warm: torch and the checks imported, every oracle result cached
     return side_by_side({"isolated": lambda: grade(SOLUTIONS),
                          "in process": lambda: grade(SOLUTIONS, isolated=False)},
                         repeats=repeats, warmup=0)
+
+
+def round_trips() -> dict[str, int]:
+    """Requests sent to the child, and replies read, in one isolated grade of the solutions."""
+    from grader.run.child import Child
+
+    counts = {"requests": 0, "replies": 0}
+    send, receive = Child.send, Child.receive
+
+    def counted_send(self, *args, **kwargs):
+        counts["requests"] += 1
+        return send(self, *args, **kwargs)
+
+    def counted_receive(self, *args, **kwargs):
+        counts["replies"] += 1
+        return receive(self, *args, **kwargs)
+
+    Child.send, Child.receive = counted_send, counted_receive
+    try:
+        grade(SOLUTIONS)
+    finally:
+        Child.send, Child.receive = send, receive
+    return counts
+
+
+def proposed_suite_edits() -> None:
+    """Apply, in memory, the optim suites' edits proposed in benchmarks/README.md.
+
+    torch's trajectories cached with ``oracle.cached``, and each trajectory of the
+    submission run as one ``steps`` request. Nothing on disk changes.
+    """
+    import tests.hidden.test_optim as hidden
+    import tests.public.test_optim as public
+    from grader.feedback.expect import expect, expect_array
+    from tests import oracle
+
+    public.torch_trajectory = oracle.cached(public.torch_trajectory)
+    hidden.torch_loop = oracle.cached(hidden.torch_loop)
+
+    def run_and_compare(submission, name, param, grads, hyper, rtol=1e-9, atol=1e-11):
+        expected = public.torch_trajectory(name, param, grads, **hyper)
+        update = getattr(submission.optim, name)
+        results = update.steps([((param, grad, None), hyper) for grad in grads], {0: 0, 2: 1})
+        # (steps end early after a value that cannot be fed on: its expect fails there)
+        for t, (result, want) in enumerate(zip(results, expected, strict=False), start=1):
+            expect(isinstance(result, tuple | list) and len(result) == 2,
+                   f"{name} should return a pair (new_param, new_state); it returned "
+                   f"{type(result).__name__}.")
+            param, _ = result
+            context = (f"at step {t} of {len(grads)} (state=None at step 1), for param of "
+                       f"shape {want.shape}, {public.settings_words(hyper)}")
+            expect_array(param, want, name, context=context, rtol=rtol, atol=atol)
+
+    public.run_and_compare = hidden.run_and_compare = run_and_compare
 
 
 def startup_cost(repeats: int) -> dict[str, float]:
@@ -68,15 +131,28 @@ def startup_cost(repeats: int) -> dict[str, float]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def cli_grade(repeats: int) -> float:
-    """Median wall seconds of ``dlmath grade solutions`` as a fresh process."""
+def cli_grade(repeats: int, cache: str) -> float:
+    """Median wall seconds of ``dlmath grade solutions`` as a fresh process.
+
+    ``cache`` is the oracle cache's folder, or ``off``.
+    """
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(SOLUTIONS)],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env={**os.environ, CACHE_ENV: cache})
         times.append(time.perf_counter() - start)
     return sorted(times)[len(times) // 2]
+
+
+def torch_import() -> float:
+    """Wall seconds of ``import torch`` in a fresh process (minus the interpreter's start)."""
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - start
+
+    return run("import numpy, torch") - run("import numpy")
 
 
 def class_throughput(size: int, jobs: int) -> dict[str, float]:
@@ -101,29 +177,64 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--cache-dir", help="the oracle cache's folder (default: a fresh "
+                        "temporary one, removed afterwards)")
+    parser.add_argument("--no-class", action="store_true", help="skip grade-class")
+    parser.add_argument("--proposed-suites", action="store_true",
+                        help="also time the side-by-side run with the proposed suite edits")
     args = parser.parse_args()
     repeats, size = (1, 8) if args.quick else (args.repeats, args.class_size)
+    temporary = None if args.cache_dir else tempfile.mkdtemp(prefix="dlmath-bench-cache-")
+    cache = args.cache_dir or temporary
+    os.environ[CACHE_ENV] = cache
+    try:
+        report(args, repeats, size, cache)
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)
+    return 0
 
+
+def report(args, repeats: int, size: int, cache: str) -> None:
     print("\n".join(machine_lines()))
+    print(f"oracle cache: {cache}")
+    print("\n`dlmath grade solutions`, a fresh process (goal <= 20 s; <= 3 s warm):")
+    if not args.cache_dir:  # cold means cold: the fresh folder is still empty
+        print(f"  oracle cache cold          {cli_grade(1, cache):7.2f} s")
+    warm = cli_grade(repeats, cache)
+    print(f"  oracle cache warm          {warm:7.2f} s   (<= 3 s: {'yes' if warm <= 3 else 'NO'})")
+    print(f"  no oracle cache            {cli_grade(repeats, 'off'):7.2f} s")
+    print(f"  of which importing torch   {torch_import():7.2f} s   (the suites import it)")
+
     medians = isolation_overhead(repeats)
     overhead = ratio(medians["isolated"], medians["in process"])
-    print(f"\nfull hidden suite, reference solutions (median of {repeats}):")
+    print(f"\nfull hidden suite, reference solutions, oracle cache warm (median of {repeats}):")
     print(f"  isolated (child process)   {medians['isolated']:7.2f} s")
     print(f"  in process, no isolation   {medians['in process']:7.2f} s")
     print(f"  overhead                   {overhead:7.2f}x   (goal <= 1.3x: "
           f"{'yes' if overhead <= 1.3 else 'NO'})")
+    trips = round_trips()
+    print(f"  requests to the child      {trips['requests']:7d}     "
+          f"(replies read: {trips['replies']})")
     starts = startup_cost(max(5, repeats * 3))
     print(f"  sandbox start-up           {starts['confined']:7.3f} s per child "
           f"(limits only: {starts['limits only']:.3f} s; one child serves a whole submission "
           "unless it dies)")
-    cli = cli_grade(repeats)
-    print(f"  `dlmath grade solutions`   {cli:7.2f} s    (a fresh process, torch's import "
-          f"included; goal <= 20 s: {'yes' if cli <= 20 else 'NO'})")
-    klass = class_throughput(size, args.jobs)
-    print(f"\ngrade-class, {klass['submissions']} submissions at -j {args.jobs}:")
-    print(f"  {klass['seconds']:.1f} s, {klass['per_minute']:.1f} submissions per minute, "
-          f"peak memory per worker {klass['peak_rss_mb']:.0f} MB")
-    return 0
+    if args.proposed_suites:
+        proposed_suite_edits()
+        medians = isolation_overhead(repeats)
+        trips = round_trips()
+        print("\nthe same with the optim suites' proposed edits (steps, oracle.cached):")
+        print(f"  isolated (child process)   {medians['isolated']:7.2f} s")
+        print(f"  in process, no isolation   {medians['in process']:7.2f} s")
+        print(f"  overhead                   "
+              f"{ratio(medians['isolated'], medians['in process']):7.2f}x")
+        print(f"  requests to the child      {trips['requests']:7d}")
+    if not args.no_class:
+        klass = class_throughput(size, args.jobs)
+        print(f"\ngrade-class, {klass['submissions']} submissions at -j {args.jobs}:")
+        print(f"  {klass['seconds']:.1f} s, {klass['per_minute']:.1f} submissions per minute, "
+              f"peak memory per worker {klass['peak_rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

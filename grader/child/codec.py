@@ -10,6 +10,7 @@ Frame: ``u32 header length | header JSON | u32 buffer count |
 library and numpy: the child imports it.
 """
 
+import functools
 import json
 import math
 import os
@@ -29,6 +30,8 @@ MAX_BUFFER_BYTES = 64 * 1024 * 1024  # all the arrays of one message together
 MAX_BUFFERS = 4096
 MAX_DEPTH = 64
 _NUMERIC_KINDS = frozenset("biufc")
+_JSON_SCALARS = frozenset({type(None), bool, int, float, str})
+_JSON = json.JSONEncoder(allow_nan=True)  # one encoder: json.dumps(..., **options) makes one a call
 
 
 class ProtocolError(Exception):
@@ -58,7 +61,7 @@ def encode(value, opaque=None) -> bytes:
     handle; without it such a value raises ``ProtocolError``.
     """
     buffers: list[bytes] = []
-    header = json.dumps(_to_json(value, buffers, opaque, 0), allow_nan=True).encode()
+    header = _JSON.encode(_to_json(value, buffers, opaque, 0)).encode()
     parts = [struct.pack("<I", len(header)), header, struct.pack("<I", len(buffers))]
     for buffer in buffers:
         parts += [struct.pack("<Q", len(buffer)), buffer]
@@ -68,7 +71,17 @@ def encode(value, opaque=None) -> bytes:
 def _to_json(value, buffers, opaque, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)  # the common exact types first: every call into a submission pays this
+    if kind is str or kind is float or kind is bool or value is None:
+        return value
+    if kind is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
+        buffers.append(value.tobytes(order="C"))
+        return {"$nd": [value.dtype.str, list(value.shape), len(buffers) - 1]}
+    if kind is tuple:
+        return {"$tuple": [_to_json(item, buffers, opaque, depth + 1) for item in value]}
+    if kind is list:
+        return [_to_json(item, buffers, opaque, depth + 1) for item in value]
+    if isinstance(value, bool | str):
         return value
     if isinstance(value, int | float) and not isinstance(value, np.generic):
         return {"$int": str(value)} if isinstance(value, int) and abs(value) >= 2**53 else value
@@ -110,11 +123,12 @@ def decode(header: bytes, buffers: list[bytearray]):
 def _from_json(node, buffers, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
-    if node is None or isinstance(node, bool | int | float | str):
+    kind = type(node)  # json.loads makes exact types only
+    if kind in _JSON_SCALARS:
         return node
-    if isinstance(node, list):
+    if kind is list:
         return [_from_json(item, buffers, depth + 1) for item in node]
-    if not isinstance(node, dict) or len(node) == 0:
+    if kind is not dict or len(node) == 0:
         raise ProtocolError("unexpected value in header")
     if "$tuple" in node:
         return tuple(_from_json(item, buffers, depth + 1) for item in node["$tuple"])
@@ -132,7 +146,7 @@ def _from_json(node, buffers, depth):
 def _array(spec, buffers, scalar):
     try:
         dtype_str, shape, index = spec
-        dtype = np.dtype(str(dtype_str))
+        dtype = _dtype(dtype_str)
         shape = tuple(int(side) for side in shape)
         buffer = buffers[int(index)]
     except (TypeError, ValueError, IndexError) as exc:
@@ -143,6 +157,11 @@ def _array(spec, buffers, scalar):
         raise ProtocolError("array size does not match its data")
     array = np.frombuffer(buffer, dtype=dtype).reshape(shape)  # writable: a bytearray
     return array[()] if scalar else array
+
+
+@functools.lru_cache(maxsize=64)
+def _dtype(name) -> np.dtype:
+    return np.dtype(str(name))
 
 
 def write_frame(fd: int, frame: bytes, deadline: float | None = None) -> None:
@@ -206,8 +225,11 @@ class FrameReader:
     may be on their way at once (the replies to a ``steps`` request).
     """
 
-    def __init__(self, fd: int | None):
+    WATCH_EVERY = 0.25  # seconds between calls of ``watch`` while waiting
+
+    def __init__(self, fd: int | None, watch=None):
         self.fd, self.deadline = fd, None
+        self.watch = watch  # called while waiting; it may raise to stop the wait
         self.buffer = bytearray()
 
     def frame(self, deadline: float | None = None):
@@ -219,8 +241,13 @@ class FrameReader:
         while len(self.buffer) < size:
             if self.deadline is not None:
                 left = self.deadline - time.monotonic()
-                if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                if left <= 0:
                     raise ReadTimeout()
+                wait = min(left, self.WATCH_EVERY) if self.watch else left
+                if not select.select([self.fd], [], [], wait)[0]:
+                    if self.watch:
+                        self.watch()
+                    continue
             if self.fd is None:  # a frame held in memory, cut short
                 raise ChannelClosed("the message ends early")
             chunk = os.read(self.fd, max(size - len(self.buffer), 1 << 16))

@@ -120,6 +120,7 @@ class Session:
 
     def load(self, unit: str) -> None:
         """Import ``unit`` in the current child, if it is not there yet."""
+        self.settle()  # which may stop a child that does not answer: then a fresh one loads
         if unit in self.child.loaded and self.child.alive:
             return
         if not self.has_unit(unit):
@@ -190,8 +191,7 @@ class Session:
                    "calls": [(tuple(args), dict(kwargs)) for args, kwargs in calls],
                    "feed": sorted(feed.items()), "keep": list(keep)}
         try:
-            self.load(unit)
-            self.settle()
+            self.load(unit)  # (after the replies still owed)
             left = self._left(unit)
             start = time.monotonic()
             with self._charged(unit, left, start):

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from grader.child import codec
+from grader.errors import CallTimeout, StudentError
+from grader.run.session import Session, SubmissionProxy, one_by_one
 
 
 def roundtrip(value):
@@ -88,13 +90,21 @@ def step(param, grad, state, lr=0.1, fail_at=None, hang_at=None, bad_at=None):
         return "not a pair"
     grad *= 1.0 if t % 2 else 2.0  # an in-place change at every even step
     return param - lr * grad, {"t": t, "seen": float(np.sum(grad))}
+
+
+class Stuck:
+    def __del__(self):
+        while True:
+            pass
+
+
+def hold_forward(x):
+    return x, Stuck()  # a cache that hangs when the child forgets it
 '''
 
 
 @pytest.fixture
 def stepper(tmp_path):
-    from grader.run.session import Session, SubmissionProxy
-
     (tmp_path / "stepper.py").write_text(STEPPER)
     session = Session(tmp_path, timeout=2, sandbox_mode="best-effort")
     try:
@@ -113,8 +123,6 @@ FEED = {0: 0, 2: 1}  # param <- new param, state <- new state
 
 
 def test_steps_give_what_calls_one_by_one_give(stepper):
-    from grader.run.session import one_by_one
-
     session, step = stepper
     batched, lasts = [], []
     for value in step.steps(_calls(6), FEED):
@@ -133,8 +141,6 @@ def test_steps_give_what_calls_one_by_one_give(stepper):
 
 
 def test_a_failing_step_raises_there_and_nothing_after_it_runs(stepper):
-    from grader.errors import StudentError
-
     _, step = stepper
     seen = []
     with pytest.raises(StudentError, match="fails at step 3"):
@@ -159,8 +165,6 @@ def test_checks_may_stop_reading_early(stepper):
 
 
 def test_each_step_has_its_own_timeout(stepper):
-    from grader.errors import CallTimeout
-
     session, step = stepper
     seen = []
     with pytest.raises(CallTimeout, match="within 2 s"):
@@ -196,3 +200,13 @@ def test_frames_in_one_read_are_kept_for_the_next(tmp_path):
     for damaged in (frame[:-3], frame + b"x", b"\xff" * 12):
         with pytest.raises(codec.ProtocolError):
             codec.decode_frame(damaged)
+
+
+def test_a_release_that_hangs_costs_the_next_check_nothing(stepper):
+    session, step = stepper
+    hold = SubmissionProxy(session).stepper.hold_forward
+    hold(np.zeros(2))
+    session.end_item()  # the child hangs forgetting the cache
+    session.begin_item()
+    assert step(*_calls(1)[0][0])[1]["t"] == 1  # a fresh child, with the unit loaded again
+
