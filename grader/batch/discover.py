@@ -8,14 +8,23 @@ Three layouts are understood, per entry of the folder:
   layout): the unit files of all the student's assignments, merged.
 
 Two entries that would give one name (``bbb/`` beside ``bbb.zip``, or names
-that differ only in case, which share one report file on macOS and Windows)
-are refused before anything is graded: guessing which one counts would lose
-a student's work without telling anyone.
+that differ only in case or in Unicode normalization, which share one report
+file on macOS and Windows and look alike everywhere) are refused before
+anything is graded: guessing which one counts would lose a student's work
+without telling anyone. So are names that no report file can hold: names that
+are not UTF-8, and names too long for a file name.
+
+Links are not followed here: an entry or an assignment folder that is a link
+is listed as it is, and packing refuses it (``grader.batch.parcel``), so that
+student's row says why and the class goes on.
 """
 
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.batch.store import MAX_NAME_BYTES
 from grader.units import UNITS, unit_file
 
 
@@ -32,30 +41,57 @@ class Student:
 
 
 def discover(folder: Path) -> list[Student]:
-    """Every student in ``folder``, sorted by name; ``DiscoveryError`` on a name collision."""
-    students, entries = [], {}
+    """Every student in ``folder``, sorted by name; ``DiscoveryError`` on a name collision
+    or a name that cannot be a file name (not UTF-8, or too long)."""
+    students, entries, unfit = [], {}, []
     for entry in sorted(Path(folder).iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.suffix == ".zip":
+        if entry.is_symlink():  # listed as it is; packing refuses it
+            student = Student(entry.stem if entry.suffix == ".zip" else entry.name, (entry,))
+        elif entry.is_file() and entry.suffix == ".zip":
             student = Student(entry.stem, (entry,))
         elif entry.is_dir():
             student = Student(entry.name, _folders_with_units(entry))
         else:
             continue
-        entries.setdefault(student.name.casefold(), []).append(entry.name)
+        if not _fits_a_file_name(student.name):
+            unfit.append(_shown(entry.name))
+        key = unicodedata.normalize("NFC", student.name).casefold()
+        entries.setdefault(key, []).append(_shown(entry.name))
         students.append(student)
-    _refuse_collisions(folder, entries)
+    _refuse_names(folder, [names for names in entries.values() if len(names) > 1], unfit)
     return students
 
 
-def _refuse_collisions(folder: Path, entries: dict[str, list[str]]) -> None:
-    clashes = [names for names in entries.values() if len(names) > 1]
-    if clashes:
-        listed = "; ".join(" and ".join(names) for names in clashes)
-        raise DiscoveryError(
-            f"{folder}: these entries would be graded as one student: {listed}. "
-            "Rename or remove all but one of each, then run again (nothing was graded).")
+def _fits_a_file_name(name: str) -> bool:
+    """Whether ``name`` is UTF-8 (undecodable bytes come back as lone surrogates) and short
+    enough for every file name the results folder makes of it."""
+    try:
+        return len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    except UnicodeEncodeError:
+        return False
+
+
+def _shown(name: str) -> str:
+    """``name`` for the message: as it is, unless it could look like another name (not
+    NFC, not UTF-8, unprintable); then its bytes, escaped. Cut after 60 characters."""
+    if not (name.isprintable() and unicodedata.is_normalized("NFC", name)):
+        name = repr(os.fsencode(name))[2:-1]  # the bytes' repr without b'...'
+    return name if len(name) <= 60 else f"{name[:59]}…"
+
+
+def _refuse_names(folder: Path, clashes: list[list[str]], unfit: list[str]) -> None:
+    problems = [f"these entries would be graded as one student: "
+                f"{'; '.join(' and '.join(names) for names in clashes)}. Rename or remove "
+                "all but one of each"] if clashes else []
+    if unfit:
+        problems.append(f"These names are not UTF-8 or are longer than {MAX_NAME_BYTES} "
+                        f"bytes, so no report file can have them: {'; '.join(unfit)}. "
+                        "Rename them")
+    if problems:
+        raise DiscoveryError(f"{folder}: {'. '.join(problems)}. Then run again (nothing "
+                             "was graded).")
 
 
 def _folders_with_units(folder: Path) -> tuple[Path, ...]:

@@ -5,8 +5,10 @@ same files and give byte-identical reports, and no shared file system is
 needed. Packing is also where a submission that could hurt the class is
 refused, before any worker touches it: an archive that is too large, holds too
 many entries or unpacks to too much (a zip bomb), is not a readable archive,
-or has files that cannot be read. Each refusal is an ``Unreadable`` whose
-message is the one line the student's row shows.
+has files that cannot be read, or is itself a link (a student's folder,
+assignment folder or archive that points at the solutions or at a classmate's
+work). Each refusal is an ``Unreadable`` whose message is the one line the
+student's row shows.
 
 A folder is packed as the loader (``grader.load.submission``) would read it:
 each unit file's bytes (at most one byte past the loader's size limit, which
@@ -48,6 +50,7 @@ def pack(name: str, sources: tuple[Path, ...]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as parcel:
         for source in sources:
             part = label(source, name)
+            _refuse_links_on_the_way(Path(source), name, part)
             if Path(source).is_dir():
                 _pack_folder(Path(source), part, parcel, manifest)
                 kind = "folder"
@@ -76,6 +79,16 @@ def unpack(parcel: bytes, folder: Path) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.symlink_to(target)
         return [_inside(folder, part["path"]) for part in manifest["parts"]]
+
+
+def _refuse_links_on_the_way(source: Path, student: str, part: str) -> None:
+    """A student's entry or assignment folder that is a link is refused: it could point at
+    the solutions or at a classmate's work (archives unpacked by tar or unzip keep links)."""
+    entry = source.parent if source.parent.name == student else source  # in the class folder
+    where = entry.parent.resolve() / source.relative_to(entry.parent)  # if no link on the way
+    if entry.is_symlink() or source.is_symlink() or source.resolve() != where:
+        raise Unreadable(f"{part} is a link; links to folders or archives are not graded "
+                         "(copy them instead).")
 
 
 def _inside(folder: Path, relative: str) -> Path:

@@ -9,6 +9,10 @@ from grader.report.layout import FEEDBACK, REPORTS
 from grader.report.markdown import feedback_markdown
 from grader.score.scoring import Report
 
+# The longest file name made from a student's name is '.<name>.json.partial', and file
+# systems refuse names over 255 bytes: longer student names are refused at discovery.
+MAX_NAME_BYTES = 255 - len("..json.partial")
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` so that ``path`` is either absent or complete, never half-written."""

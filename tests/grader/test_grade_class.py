@@ -181,6 +181,24 @@ def test_a_parcel_unpacks_to_what_the_loader_reads(tmp_path):
     assert (copy / "optim.py").stat().st_size == parcel.MAX_UNIT_BYTES + 1
 
 
+def test_a_student_folder_assignment_or_zip_that_is_a_link_is_refused(tmp_path):
+    """Each refusal is that student's row; the class folder itself may be a link."""
+    real = tmp_path / "class"
+    (real / "mallory").mkdir(parents=True)
+    (real / "eve").symlink_to(SOLUTIONS, target_is_directory=True)
+    (real / "mallory" / "hw1").symlink_to(SOLUTIONS, target_is_directory=True)
+    (real / "ann.zip").symlink_to(_zip(tmp_path / "bob.zip", {"activations.py": b""}))
+    (real / "zoe" / "hw1").mkdir(parents=True)
+    shutil.copy(SOLUTIONS / "activations.py", real / "zoe" / "hw1")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    students = {s.name: s for s in discover(tmp_path / "linked")}
+    assert sorted(students) == ["ann", "eve", "mallory", "zoe"]
+    for name, part in [("ann", "ann.zip"), ("eve", "eve"), ("mallory", "mallory/hw1")]:
+        with pytest.raises(parcel.Unreadable, match=f"^{part} is a link; links"):
+            parcel.pack(name, students[name].sources)
+    assert parcel.pack("zoe", students["zoe"].sources)
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
     """One good student beside submissions that are broken, bombs, unreadable, or crash."""
