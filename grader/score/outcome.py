@@ -17,7 +17,7 @@ from grader.errors import (
 from grader.feedback.expect import CheckFailed
 from grader.i18n import DEFAULT, Msg, Phrase, render
 from grader.paths import TESTS
-from grader.text import plain
+from grader.text import plain, without_addresses
 
 PASSED, FAILED, ERROR, TIMEOUT = "passed", "failed", "error", "timeout"
 # The oracle or the checks' own code failed: not the student's doing. Scores 0, and every
@@ -51,7 +51,8 @@ def classify(check: str, exc: BaseException | None, function: str,
     status, feedback = _verdict(exc, named)
     # it may quote the student
     unwritten = isinstance(exc, StudentError) and exc.type == "NotImplementedError"
-    return ItemOutcome(check, status, plain(render(feedback, lang)), function, unwritten)
+    text = plain(without_addresses(render(feedback, lang)))  # addresses change every run
+    return ItemOutcome(check, status, text, function, unwritten)
 
 
 def _verdict(exc: BaseException | None, function: str) -> tuple[str, Msg | str]:

@@ -535,12 +535,6 @@ def test_names_that_look_identical_are_refused(tmp_path):
         discover(_class_folder(tmp_path / "b", {b"ann\xff": None, b"ann\xfe": None}))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a message that holds an object's repr (its address) differs between runs under "
-    "address-space randomization, so a regrade is not byte-identical (the README promises "
-    "it is) and the class report's message groups change. Fix: replace 0x... addresses "
-    "in student messages with a placeholder where grader/child/runner.py _error builds "
-    "them (or in grader/score/outcome.py _student_error)"))
 def test_a_regrade_is_byte_identical_even_with_addresses_in_messages():
     from grader.errors import StudentError
     from grader.load.submission import load_submission, make_scratch, remove_scratch
