@@ -2,6 +2,7 @@
 
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from grader.errors import SandboxUnavailable
@@ -33,6 +34,9 @@ def main(root: Path) -> int:
         data = results(report, visibility, lang)
     except (SandboxUnavailable, SubmissionError) as exc:
         data = refused(str(exc), lang)
+    except Exception as exc:  # a grader fault: still a results.json, and the trace for us
+        traceback.print_exc()
+        data = refused(f"the grader failed ({type(exc).__name__})", lang)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=2) + "\n")

@@ -12,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import UnitLoadError
+from grader.child.codec import ProtocolError
+from grader.errors import ChildDied, UnitLoadError
 from grader.paths import REPO_ROOT
 from grader.run import sandbox
 from grader.run.plugin import GradingRun
 from grader.score.outcome import ItemOutcome
 from grader.settings import UNIT_BUDGET
 
+# What decoding a forged reply can raise, should one ever get past the child's own checks
+# (grader.run.child turns a ProtocolError into ChildDied): never a reason to stop grading.
+_UNDECODED = (ProtocolError, ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 @dataclass
 class ChecksRun:
@@ -48,6 +52,9 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
                 run.session.load(unit)
             except UnitLoadError as exc:
                 problems[unit] = str(exc)
+            except _UNDECODED:
+                run.session.child.stop()  # out of step with us; a fresh child serves the rest
+                problems[unit] = str(UnitLoadError(unit, ChildDied("sent a malformed reply")))
         runnable = [unit for unit in units if unit not in problems]
         if runnable:
             _pytest(run, [suite / f"test_{unit}.py" for unit in runnable])
