@@ -80,7 +80,7 @@ def autograde(course: Path, assignment: str, students: list[str] | None = None,
         folder = course / "submitted" / student / assignment
         results = _grade_in_sandbox(course, assignment, student, folder, timeout, sandbox_mode,
                                     lang)
-        if not (folder / unit_file(assignment)).is_file():
+        if _through_a_link(folder) or not (folder / unit_file(assignment)).is_file():
             run.missing_files.append(student)
         deleted = _deleted_cells(folder / f"{assignment}.ipynb", assignment)
         if deleted:
@@ -97,7 +97,7 @@ def _grade_in_sandbox(course: Path, assignment: str, student: str, folder: Path,
     """Grade the student's unit file alone; write and return the results file."""
     with tempfile.TemporaryDirectory(prefix="dlmath-autograde-") as alone:
         source = folder / unit_file(assignment)
-        if source.is_file() and not source.is_symlink():
+        if source.is_file() and not source.is_symlink() and not _through_a_link(folder):
             shutil.copyfile(source, Path(alone) / unit_file(assignment))
         report = grade(Path(alone), [assignment], timeout, sandbox_mode=sandbox_mode, lang=lang)
         public = run_public(Path(alone), [assignment], timeout, lang=lang)
@@ -107,6 +107,14 @@ def _grade_in_sandbox(course: Path, assignment: str, student: str, folder: Path,
     out.write_text(json.dumps({"hidden": asdict(report), "public": public.to_dict()},
                               ensure_ascii=False, indent=1))
     return out
+
+
+def _through_a_link(folder: Path) -> bool:
+    """Whether ``submitted/<student>/<assignment>`` is, or lies in, a link (to the solutions
+    or to a classmate's work): then nothing in it is graded, as if nothing was handed in."""
+    submitted = folder.parent.parent
+    return (folder.is_symlink() or folder.parent.is_symlink()
+            or folder.resolve() != submitted.resolve() / folder.parent.name / folder.name)
 
 
 def _deleted_cells(notebook: Path, unit: str) -> list[str]:

@@ -704,13 +704,6 @@ def test_gradescope_refuses_a_link_out_of_the_submission(noisy_gradescope):
 # nbgrader (dlmath autograde).
 # --------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "grader/nbgrader/autograde.py _grade_in_sandbox refuses a <unit>.py that is a link, "
-    "but not an assignment folder that is one: submitted/eve/losses -> solutions/ "
-    "(nbgrader's own folder name is the unit's, and solutions/ holds <unit>.py) is graded "
-    "on the reference solution, and that score is written into the gradebook as the "
-    "sandbox's. Fix: refuse (lstat) a student or assignment folder that is a link, in "
-    "students_of() or before copying"))
 def test_dlmath_autograde_does_not_grade_a_linked_assignment_folder(tmp_path):
     autograde = pytest.importorskip("grader.nbgrader.autograde")
     course = tmp_path / "course"
