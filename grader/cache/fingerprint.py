@@ -138,10 +138,8 @@ class _Walker:
             return
         self.seen.add(id(fn))
         code = fn.__code__
-        self.put(f"fn:{fn.__module__}:{fn.__qualname__}:{code.co_firstlineno}:"
-                 f"{source_digest(code.co_filename)};")
-        names: set[str] = set()
-        self._code(code, names, depth)
+        digest, names = _code_digest(code)
+        self.put(f"fn:{fn.__module__}:{fn.__qualname__}:{digest};")
         self.feed((fn.__defaults__, fn.__kwdefaults__), depth + 1)
         for cell in fn.__closure__ or ():
             try:
@@ -152,17 +150,35 @@ class _Walker:
             self.put(f"global:{name}=")
             self.feed(fn.__globals__[name], depth + 1)
 
-    def _code(self, code: types.CodeType, names: set[str], depth: int) -> None:
-        if depth > _MAX_DEPTH:
-            raise Unkeyable("nested too deeply")
-        self.hasher.update(code.co_code)
-        self.put(f"names:{code.co_names!r};")
-        names.update(code.co_names)
-        for const in code.co_consts:
-            if isinstance(const, types.CodeType):
-                self._code(const, names, depth + 1)
-            else:
-                self.feed(const, depth + 1)
+
+# Code objects never change: each is walked once per process (kept, so that its id stays its).
+_CODES: dict[int, tuple[types.CodeType, str, frozenset[str]]] = {}
+
+
+def _code_digest(code: types.CodeType) -> tuple[str, frozenset[str]]:
+    """A digest of ``code`` (its source file's too, with nested code and constants), and
+    every name it and its nested code look up."""
+    known = _CODES.get(id(code))
+    if known is None or known[0] is not code:
+        hasher = hashlib.blake2b(digest_size=20)
+        hasher.update(f"{code.co_firstlineno}:{source_digest(code.co_filename)};".encode())
+        names: set[str] = set()
+        _walk_code(_Walker(hasher), code, names, 0)
+        known = _CODES[id(code)] = (code, hasher.hexdigest(), frozenset(names))
+    return known[1], known[2]
+
+
+def _walk_code(walker: "_Walker", code: types.CodeType, names: set[str], depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise Unkeyable("nested too deeply")
+    walker.hasher.update(code.co_code)
+    walker.put(f"names:{code.co_names!r};")
+    names.update(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _walk_code(walker, const, names, depth + 1)
+        else:
+            walker.feed(const, depth + 1)
 
 
 def _library(value) -> bool:

@@ -13,7 +13,7 @@ from grader.cache.store import DiskCache
 from grader.settings import CACHE_ENV, ORACLE_CACHE_MAX_BYTES
 
 OFF = ("off", "0", "")
-_open: dict[Path, DiskCache] = {}
+_open: dict[tuple, DiskCache | None] = {}  # by the settings it was opened with
 
 
 def folder() -> Path | None:
@@ -27,10 +27,10 @@ def folder() -> Path | None:
 
 def current() -> DiskCache | None:
     """The cache to use now, or None when it is off or cannot be made."""
-    where = folder()
-    if where is None:
-        return None
-    cache = _open.get(where)
-    if cache is None:
-        cache = _open[where] = DiskCache(where, ORACLE_CACHE_MAX_BYTES)
-    return cache if cache.usable else None
+    setting = (os.environ.get(CACHE_ENV), os.environ.get("XDG_CACHE_HOME"))
+    cache = _open.get(setting)
+    if cache is None and setting not in _open:
+        where = folder()
+        cache = _open[setting] = None if where is None else DiskCache(where,
+                                                                      ORACLE_CACHE_MAX_BYTES)
+    return cache if cache is not None and cache.usable else None

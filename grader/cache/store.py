@@ -26,6 +26,7 @@ class DiskCache:
 
     def __init__(self, folder: Path, max_bytes: int):
         self.folder = Path(folder)
+        self.prefix = f"{self.folder}{os.sep}"
         self.max_bytes = int(max_bytes)
         self.written = 0  # bytes this process wrote since it last pruned
         self.hits = self.misses = 0
@@ -36,8 +37,8 @@ class DiskCache:
         except OSError:
             self.usable = False  # an unwritable place: grading goes on without a cache
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}{_SUFFIX}"
+    def _path(self, key: str) -> str:
+        return f"{self.prefix}{key}{_SUFFIX}"
 
     def get(self, key: str) -> bytes | None:
         """The entry for ``key``, or None."""
@@ -45,7 +46,8 @@ class DiskCache:
             return None
         path = self._path(key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except OSError:
             self.misses += 1
             return None
