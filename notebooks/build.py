@@ -26,9 +26,20 @@ nbgrader's source version: a written answer becomes a manually graded
 solution cell, a short answer a solution cell, and its check a locked,
 autograded test cell whose key sits between ``### BEGIN/END HIDDEN TESTS``
 (nbgrader removes that region from what it releases).
+
+Translations. ``notebooks/zh-CN/<unit>.ipynb`` is the same notebook with its
+Markdown prose in simplified Chinese: the same source ``src/<unit>.py`` (so
+the code is written once), with each Markdown cell replaced by its entry in
+``zh-CN/<unit>.toml``. An entry maps the exact English text of a cell
+(``en``) to its translation (``zh``); the exercise-list marker and the
+written-answer cells are copied as they are. ``--check`` fails when a cell
+has no translation (new, or its English text changed) or an entry matches
+no cell (stale); ``--sync-translations`` adds an empty entry for each new
+cell and keeps stale entries at the end of the table, to be translated again.
 """
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -49,10 +60,20 @@ QUESTION = re.compile(r"# %%(?P<markdown> \[markdown\])? (?P<kind>answer|check):
                       r"(?P<id>[a-z0-9][a-z0-9-]*)(?: points=(?P<points>\d+(?:\.\d+)?))?$")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 SCHEMA_VERSION = 3
+EXERCISES_MARKER = "<!-- dlmath:exercises -->"
+LANGUAGES = {"zh-CN": "simplified Chinese"}  # folder of each translation: its language
 
 
 class SourceError(ValueError):
     """A notebook source that does not follow the percent format."""
+
+
+class TranslationError(ValueError):
+    """A translation table that is missing, malformed, incomplete or stale."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
 
 
 def parse(text, name="<source>"):
@@ -192,7 +213,117 @@ def build(source):
 
 def render(source):
     """The exact text of the notebook file built from ``source``."""
-    return nbformat.writes(build(source), version=4).rstrip("\n") + "\n"
+    return _text(build(source))
+
+
+def _text(nb):
+    return nbformat.writes(nb, version=4).rstrip("\n") + "\n"
+
+
+def translatable(cell):
+    """Whether a cell of a lesson notebook is prose to translate (not code, not the
+    exercise-list marker, not a written answer, which is the student's)."""
+    question = cell.metadata.get("dlmath", {}).get("question")
+    return (cell.cell_type == "markdown" and cell.source != EXERCISES_MARKER
+            and not (question and question["kind"] == "written"))
+
+
+def table_path(source, lang):
+    return HERE / lang / f"{source.stem}.toml"
+
+
+def load_table(path):
+    """The entries of a translation table, in order: a list of ``(en, zh)`` pairs."""
+    where = f"notebooks/{path.parent.name}/{path.name}"
+    if not path.is_file():
+        raise TranslationError([f"{where} is missing"])
+    try:
+        with open(path, "rb") as f:
+            cells = tomllib.load(f).get("cell", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise TranslationError([f"{where}: {exc}"]) from exc
+    entries, seen = [], set()
+    for number, entry in enumerate(cells, start=1):
+        en, zh = entry.get("en"), entry.get("zh")
+        if not isinstance(en, str) or not isinstance(zh, str):
+            raise TranslationError([f"{where}: cell {number} needs the strings en and zh"])
+        en, zh = _unwrap(en), _unwrap(zh)
+        if en in seen:
+            raise TranslationError([f"{where}: cell {number} repeats the English of another"])
+        seen.add(en)
+        entries.append((en, zh))
+    return entries
+
+
+def _unwrap(value):
+    # a multi-line string is written with its closing quotes on their own line
+    return value[:-1] if value.endswith("\n") else value
+
+
+def _toml_string(text):
+    if "'''" not in text and "\r" not in text:
+        return f"'''\n{text}\n'''"
+    return json.dumps(text, ensure_ascii=False)  # a TOML basic string
+
+
+def write_table(path, entries, source):
+    """Write ``entries`` (``(en, zh)`` pairs) as the translation table ``path``."""
+    lines = [f"# The {LANGUAGES[path.parent.name]} prose of notebooks/src/{source.name}, "
+             "cell by cell: en is the exact English", "# text of a Markdown cell, zh its "
+             "translation. Build with: python notebooks/build.py", ""]
+    for en, zh in entries:
+        lines += ["[[cell]]", f"en = {_toml_string(en)}", f"zh = {_toml_string(zh)}", ""]
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(lines).rstrip("\n") + "\n")
+
+
+def translated(source, lang):
+    """The notebook built from ``source`` with its prose from ``<lang>/<unit>.toml``.
+
+    Raises :class:`TranslationError` listing every cell without a translation
+    and every stale entry of the table.
+    """
+    nb = build(source)
+    table = table_path(source, lang)
+    where = f"notebooks/{lang}/{table.name}"
+    entries = dict(load_table(table))
+    used, problems = set(), []
+    for cell in nb.cells:
+        if not translatable(cell):
+            continue
+        en = cell.source
+        zh = entries.get(en)
+        used.add(en)
+        if zh is None:
+            problems.append(f"{where}: no translation of cell {cell.id} "
+                            f"({en.splitlines()[0][:60]!r})")
+        elif not zh.strip():
+            problems.append(f"{where}: the translation of cell {cell.id} is empty")
+        else:
+            cell.source = zh
+    for en in entries:
+        if en not in used:
+            problems.append(f"{where}: stale entry, its English is in no cell "
+                            f"({en.splitlines()[0][:60]!r})")
+    if problems:
+        raise TranslationError(problems)
+    nb.metadata.dlmath.update({"source": f"../src/{source.name}", "language": lang,
+                               "translation": table.name})
+    nbformat.validate(nb)
+    return nb
+
+
+def sync_table(source, lang):
+    """Rewrite ``<lang>/<unit>.toml`` in the order of the cells: translations kept,
+    an empty one for each new cell, stale entries at the end. Returns the number
+    of cells still without a translation."""
+    table = table_path(source, lang)
+    old = dict(load_table(table)) if table.is_file() else {}
+    english = [cell.source for cell in build(source).cells if translatable(cell)]
+    entries = [(en, old.get(en, "")) for en in dict.fromkeys(english)]
+    entries += [(en, zh) for en, zh in old.items() if en not in english]
+    write_table(table, entries, source)
+    return sum(1 for en, zh in entries if en in english and not zh.strip())
 
 
 def sources():
@@ -213,6 +344,30 @@ def check():
     for notebook in sorted(HERE.glob("*.ipynb")):
         if notebook.name not in expected:
             problems.append(f"{notebook.name} has no source src/{notebook.stem}.py")
+    for lang in LANGUAGES:
+        problems += check_translations(lang)
+    return problems
+
+
+def check_translations(lang):
+    """Problems with the ``lang`` notebooks: stale, missing, orphaned or untranslated."""
+    problems = []
+    for source in sources():
+        target = HERE / lang / f"{source.stem}.ipynb"
+        try:
+            text = _text(translated(source, lang))
+        except TranslationError as exc:
+            problems += [problem.removeprefix("notebooks/") for problem in exc.problems]
+            continue
+        if not target.is_file():
+            problems.append(f"{lang}/{target.name} is missing")
+        elif target.read_text() != text:
+            problems.append(f"{lang}/{target.name} is stale (differs from src/{source.name} "
+                            f"and {lang}/{source.stem}.toml)")
+    stems = {source.stem for source in sources()}
+    for path in sorted((HERE / lang).glob("*.ipynb")) + sorted((HERE / lang).glob("*.toml")):
+        if path.stem not in stems:
+            problems.append(f"{lang}/{path.name} has no source src/{path.stem}.py")
     return problems
 
 
@@ -220,8 +375,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a notebook differs from its source")
+    parser.add_argument("--sync-translations", action="store_true",
+                        help="add an empty entry for each new Markdown cell to the "
+                             "translation tables (and build nothing)")
     args = parser.parse_args(argv)
     try:
+        if args.sync_translations:
+            for lang in LANGUAGES:
+                for source in sources():
+                    missing = sync_table(source, lang)
+                    if missing:
+                        print(f"notebooks/{lang}/{source.stem}.toml: {missing} cells "
+                              "to translate")
+            return 0
         if args.check:
             problems = check()
             for problem in problems:
@@ -237,9 +403,31 @@ def main(argv=None):
             if not target.is_file() or target.read_text() != text:
                 target.write_text(text)
                 print(f"wrote notebooks/{target.name}")
+        return _write_translations()
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return 2
+
+
+def _write_translations():
+    failed = False
+    for lang in LANGUAGES:
+        for source in sources():
+            target = HERE / lang / f"{source.stem}.ipynb"
+            try:
+                text = _text(translated(source, lang))
+            except TranslationError as exc:
+                failed = True
+                for problem in exc.problems:
+                    print(problem, file=sys.stderr)
+                continue
+            if not target.is_file() or target.read_text() != text:
+                target.write_text(text)
+                print(f"wrote notebooks/{lang}/{target.name}")
+    if failed:
+        print("translate the cells above (python notebooks/build.py --sync-translations "
+              "adds the new ones to the tables)", file=sys.stderr)
+        return 1
     return 0
 
 
