@@ -81,7 +81,9 @@ def test_build_check_passes():
 def test_build_check_fails_on_a_stale_notebook(tmp_path, capsys):
     copy = tmp_path / "notebooks"
     (copy / "src").mkdir(parents=True)
-    for name in ("build.py", "src/linear.py", "linear.ipynb"):
+    (copy / "zh-CN").mkdir()  # the translation: a code edit leaves it current once rebuilt
+    for name in ("build.py", "src/linear.py", "linear.ipynb", "zh-CN/linear.toml",
+                 "zh-CN/linear.ipynb"):
         (copy / name).write_text((NOTEBOOKS / name).read_text())
     spec = importlib.util.spec_from_file_location("_dlmath_notebooks_build", copy / "build.py")
     builder = importlib.util.module_from_spec(spec)
