@@ -24,6 +24,7 @@ import numpy
 from grader.child import codec
 from grader.errors import CallTimeout, ChildDied
 from grader.run import sandbox
+from grader.run.tree import SandboxTree
 from grader.settings import CHILD_START_TIMEOUT
 
 # BLAS must not pick another kernel or thread count in the child.
@@ -141,7 +142,9 @@ class Child:
         for fd in (child_read, child_write, *self.plan.pass_fds):
             os.close(fd)
         self.read_fd, self.write_fd = parent_read, parent_write
-        self.reader = codec.FrameReader(parent_read)
+        # Confined, the grader watches the sandbox's processes itself (grader.run.tree).
+        self.tree = SandboxTree(self.process.pid) if self.plan.confined else None
+        self.reader = codec.FrameReader(parent_read, self._watch if self.tree else None)
         self.loaded = set()
         self._check_confinement()
 
@@ -217,7 +220,17 @@ class Child:
     def receive(self, timeout: float, deadline: float | None = None) -> dict:
         """The child's next reply (a ``steps`` request has several), or ``ChildError``."""
         with self._failures(timeout):
-            return validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
+            reply = validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
+        if self.tree and reply.get("last", True):  # the call (or run of calls) is over
+            self.tree.kill_strays()  # nothing it started runs on beside the next call
+        return reply
+
+    def _watch(self) -> None:
+        """While a call runs: its processes share one memory limit, forks included."""
+        used = self.tree.resident_bytes()
+        if used > self.limits.memory_bytes:
+            raise ChildDied(f"used {used // 2**20} MB of memory across its processes "
+                            f"(the limit is {self.limits.memory_bytes // 2**20} MB)")
 
     @contextlib.contextmanager
     def _failures(self, timeout: float):

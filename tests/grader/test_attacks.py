@@ -187,31 +187,20 @@ def test_files_left_in_tmp_reach_no_classmate_and_no_fresh_child(attacked):
     assert escape["unstash_after_restart"] == {"value": "FileNotFoundError"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "processes a call forks keep running after the call returns, until the submission's "
-    "child is stopped at the end of the submission (grader/run/child.py Child.stop is the "
-    "only kill): up to 31 busy loops (or memory holders) per student live through all its "
-    "checks, beside a classmate graded at the same time and the grader. Nothing bounds "
-    "CPU across a sandbox (no cgroup); only the kernel's autogroup (bwrap --new-session) "
-    "shares CPU between sessions, where it is enabled. Fix: kill every process of the "
-    "namespace but the runner after each call, or a cgroup with a CPU quota per child"))
 def test_processes_a_call_leaves_behind_do_not_keep_running(attacked):
     _, facts = attacked
     assert facts["classmates"]["started"].get("value", 0) > 0, facts  # the attack itself ran
     assert len(facts["classmates"]["left_after_the_call"]["value"]) <= 1  # the runner alone
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "RLIMIT_AS (grader/run/sandbox.py rlimits, 2 GiB) is per process and RLIMIT_NPROC "
-    "allows 32, so one submission may hold up to 64 GiB through fork (the private /tmp, "
-    "/var/tmp and /dev/shm add 192 MiB that no rlimit counts): the host's OOM killer, "
-    "not the grader, decides who dies. Fix: a memory cgroup per child (systemd-run --user "
-    "--scope -p MemoryMax, or a cgroup v2 subtree) or RLIMIT_NPROC 1 for the submission"))
 def test_forked_processes_share_the_memory_limit(attacked):
     _, facts = attacked
-    held = facts["forked_memory"]["held_mib"]
-    assert "value" in held, held
-    assert held["value"] <= 2048
+    held = facts["forked_memory"]["held_mib"]  # 3 x 768 MiB asked for: more than 2048
+    if "value" in held:
+        assert held["value"] <= 2048, held
+    else:  # the grader, summing the sandbox's processes, stopped the call
+        assert held["raised"] == "ChildDied" and "MB of memory across its processes" in \
+            held["message"], held
 
 
 @pytest.mark.parametrize("attack", ["header_bomb", "big_buffer"])

@@ -47,8 +47,17 @@ def fork_holders(count, mebibytes):
 
 
 def processes():
-    """Processes running in this pid namespace (the sandbox's init excluded)."""
-    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) > 1)
+    """Processes running in this pid namespace (the sandbox's init and zombies excluded)."""
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) > 1
+                  and _state(p) not in ("Z", "X"))
+
+
+def _state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0]
+    except OSError:
+        return "X"
 
 
 def kill_everyone():
