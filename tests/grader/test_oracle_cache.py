@@ -5,6 +5,8 @@ Every grade here runs with ``DLMATH_CACHE`` pointing into the test's own tempora
 
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ from grader.authoring.bugs import load_bank
 from grader.cache import oracle_store
 from grader.cache.fingerprint import Unkeyable, make_key
 from grader.cache.store import DiskCache
-from grader.paths import SOLUTIONS
+from grader.paths import REPO_ROOT, SOLUTIONS
 from grader.pipeline import grade
 from grader.report.json_report import to_json
 from grader.settings import CACHE_ENV
@@ -220,3 +222,32 @@ def test_cached_serves_the_checks_own_torch_code(tmp_path, monkeypatch):
     counted = oracle.cached(_counted)
     assert [counted(np.ones(1))[0] for _ in range(3)] == [2, 2, 2]
     assert len(RUNS) == 3
+
+
+CHECK = '''
+import sys
+
+import numpy as np
+
+from tests import oracle
+
+x = np.linspace(-2.0, 2.0, 6).reshape(2, 3)
+out, (grad,) = oracle.vjp(lambda t: (t * t).tanh(), [x], np.full((2, 3), 0.5))
+print(sys.modules.get("torch") is not None, oracle.cache_stats["hit"], out.tobytes().hex(),
+      grad.tobytes().hex())
+'''
+
+
+def test_a_warm_cache_never_imports_torch(tmp_path):
+    check = tmp_path / "check.py"
+    check.write_text(CHECK)
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache"), "PYTHONPATH": str(REPO_ROOT)}
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, str(check)], env=env, check=True,
+                              capture_output=True, text=True).stdout.split()
+
+    cold, warm = run(), run()
+    assert cold[:2] == ["True", "0"]  # torch computed it
+    assert warm[:2] == ["False", "1"]  # the cache answered, torch was never imported
+    assert cold[2:] == warm[2:]
