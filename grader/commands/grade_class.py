@@ -24,6 +24,9 @@ def register(commands) -> None:
                         help="parallel workers (default: 2, or 1 on one core)")
     parser.add_argument("--regrade", action="store_true",
                         help="grade students again even if their report exists")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the Dask cluster whose scheduler is at ADDRESS "
+                             "(tcp://host:8786; needs the cluster extra; see docs/dask.md)")
     add_grading_options(parser)
     parser.set_defaults(run=run)
 
@@ -38,6 +41,19 @@ def check_class_options(args: argparse.Namespace) -> None:
         raise UsageProblem("-j must be at least 1")
     check_output_folder(args.out, "--out")
     check_grading_options(args)
+    if args.scheduler is not None:
+        check_scheduler(args.scheduler)
+
+
+def check_scheduler(address: str) -> None:
+    """A Dask scheduler address that can be tried: the library is there, the form is right."""
+    import importlib.util
+    import re
+
+    if importlib.util.find_spec("distributed") is None:
+        raise UsageProblem("--scheduler needs Dask distributed: pip install 'dlmath[cluster]'")
+    if not re.fullmatch(r"(tcp|tls)://[\w.\-\[\]:]+:\d+", address):
+        raise UsageProblem(f"--scheduler {address!r} is not an address like tcp://host:8786")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
         return 130
     except (UsageProblem, DiscoveryError) as exc:  # a name collision: nothing was graded
         return fail("grade-class", plain(str(exc)).replace("\n", " "), USAGE_ERROR)
+    except OSError as exc:  # the cluster is reached before any student is sent
+        if args.scheduler is None:
+            raise
+        return fail("grade-class", f"cannot reach the Dask scheduler at {args.scheduler} "
+                                   f"({plain(str(exc)) or type(exc).__name__})", USAGE_ERROR)
     print_class(reports, args.out, console)
     broken = [name for name, report in reports.items() if any(
         c["status"] == "grader_error" for u in report["units"] for c in u["checks"])]
@@ -85,7 +106,7 @@ def grade_with_progress(args: argparse.Namespace, console) -> dict[str, dict]:
         run = grade_class(args.submissions, args.out, jobs=args.jobs, regrade=args.regrade,
                           units=args.units, on_done=lambda name: progress.advance(task),
                           timeout=args.timeout, sandbox_mode=args.sandbox, budget=args.budget,
-                          lang=args.lang)
+                          lang=args.lang, scheduler=args.scheduler)
         progress.update(task, completed=total)
     if run.skipped:
         console.print(f"{len(run.skipped)} students already graded (use --regrade to redo).")

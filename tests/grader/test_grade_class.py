@@ -143,6 +143,19 @@ def test_two_entries_with_one_name_are_refused_before_grading(tmp_path, entries)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("address", ["localhost:8786", "tcp://host", "http://host:8786"])
+def test_a_malformed_scheduler_address_is_one_line_before_grading(tmp_path, address):
+    (tmp_path / "class" / "ada").mkdir(parents=True)
+    command = [sys.executable, "-c", "import sys; from grader.cli import main; sys.exit(main())",
+               "grade-class", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+               "--scheduler", address]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "not an address like tcp://host:8786" in \
+        result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def _zip(path: Path, members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> Path:
     with zipfile.ZipFile(path, "w", method) as archive:
         for name, data in members.items():
