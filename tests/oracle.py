@@ -30,11 +30,49 @@ _SOURCES = (_HERE, _HERE / "hidden", _HERE / "public")
 cache_stats: Counter[str] = Counter()
 
 
-def __getattr__(name: str):
-    """``oracle.torch``: the torch module, imported on first use."""
-    if name == "torch":
-        return _torch()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+class Lazy:
+    """A name in torch (``torch.nn.functional.relu``) that imports torch only when used.
+
+    ``from tests.oracle import F, torch`` in place of ``import torch`` and ``import
+    torch.nn.functional as F``: a table of torch functions made when a suite is imported
+    then costs nothing until a check needs torch (a cache miss). Calling it, or
+    ``isinstance`` with it, imports torch; once torch is imported, attributes are torch's
+    own objects. The cache keys it by its name.
+    """
+
+    __slots__ = ("lazy_path",)
+
+    def __init__(self, path: str):
+        self.lazy_path = path
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        path = f"{self.lazy_path}.{name}"
+        return _resolve(path) if "torch" in sys.modules else Lazy(path)
+
+    def __call__(self, *args, **kwargs):
+        return _resolve(self.lazy_path)(*args, **kwargs)
+
+    def __instancecheck__(self, obj) -> bool:
+        return isinstance(obj, _resolve(self.lazy_path))
+
+    def __subclasscheck__(self, cls) -> bool:
+        return issubclass(cls, _resolve(self.lazy_path))
+
+    def __repr__(self) -> str:
+        return f"<lazy {self.lazy_path}>"
+
+
+def _resolve(path: str):
+    found = _torch()
+    for name in path.split(".")[1:]:
+        found = getattr(found, name)
+    return found
+
+
+torch = Lazy("torch")
+F = Lazy("torch.nn.functional")
 
 
 def _torch():

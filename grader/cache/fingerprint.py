@@ -116,6 +116,8 @@ class _Walker:
             self.feed((value.func, value.args, value.keywords), depth + 1)
         elif isinstance(value, np.ufunc):
             self.put(f"ufunc:{value.__name__};")
+        elif isinstance(getattr(value, "lazy_path", None), str):  # tests.oracle.Lazy
+            self.put(f"lazy:{value.lazy_path};")
         elif _library(value):
             self.put(f"lib:{value.__module__}.{value.__qualname__};")
         elif kind.__module__ == "torch" and kind.__name__ in _TORCH_PLAIN:

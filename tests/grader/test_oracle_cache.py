@@ -230,9 +230,18 @@ import sys
 import numpy as np
 
 from tests import oracle
+from tests.oracle import F, torch
+
+TABLE = {"gelu": F.gelu, "tanh": torch.tanh}  # made before torch is ever imported
+
+
+def squashed(t):
+    assert isinstance(t, torch.Tensor)
+    return TABLE["tanh"](TABLE["gelu"](t * t))
+
 
 x = np.linspace(-2.0, 2.0, 6).reshape(2, 3)
-out, (grad,) = oracle.vjp(lambda t: (t * t).tanh(), [x], np.full((2, 3), 0.5))
+out, (grad,) = oracle.vjp(squashed, [x], np.full((2, 3), 0.5))
 print(sys.modules.get("torch") is not None, oracle.cache_stats["hit"], out.tobytes().hex(),
       grad.tobytes().hex())
 '''
