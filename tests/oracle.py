@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import types
 from collections import Counter
 from pathlib import Path
 
@@ -36,8 +37,10 @@ class Lazy:
     ``from tests.oracle import F, torch`` in place of ``import torch`` and ``import
     torch.nn.functional as F``: a table of torch functions made when a suite is imported
     then costs nothing until a check needs torch (a cache miss). Calling it, or
-    ``isinstance`` with it, imports torch; once torch is imported, attributes are torch's
-    own objects. The cache keys it by its name.
+    ``isinstance`` with it, imports torch (a ``Lazy`` argument is passed on as what it
+    names). Modules, functions and classes stay ``Lazy`` (keyed by their name, the same
+    before and after torch is imported); other values (``torch.float64``) are torch's own
+    once torch is imported. Do not subclass one.
     """
 
     __slots__ = ("lazy_path",)
@@ -49,9 +52,14 @@ class Lazy:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         path = f"{self.lazy_path}.{name}"
-        return _resolve(path) if "torch" in sys.modules else Lazy(path)
+        if "torch" not in sys.modules:
+            return Lazy(path)
+        found = _resolve(path)
+        return Lazy(path) if callable(found) or isinstance(found, types.ModuleType) else found
 
     def __call__(self, *args, **kwargs):
+        args = [_resolve(a.lazy_path) if type(a) is Lazy else a for a in args]
+        kwargs = {k: _resolve(v.lazy_path) if type(v) is Lazy else v for k, v in kwargs.items()}
         return _resolve(self.lazy_path)(*args, **kwargs)
 
     def __instancecheck__(self, obj) -> bool:
