@@ -53,6 +53,8 @@ class Job:
     parcel: bytes = b""
     refused: str = ""
 
+WORKER_CHECK_SECONDS = 1.0  # how often a pool with no finished student is looked at
+
 
 def grade_class(submissions: Path, out: Path, jobs: int = 1, regrade: bool = False,
                 units: list[str] | None = None, on_done: Callable[[str], None] | None = None,
@@ -133,7 +135,9 @@ def _run_pool(jobs_left: Iterator[Job], workers: int, task: Callable[..., Graded
                 in_flight[pool.submit(task, job.name, job.parcel)] = job
             if not in_flight:
                 break
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            done, _ = wait(in_flight, timeout=WORKER_CHECK_SECONDS, return_when=FIRST_COMPLETED)
+            if not done and _a_worker_died(pool):
+                break  # the executor missed the death (it can deadlock): its students are suspects
             broken = [f for f in done if isinstance(f.exception(), BrokenProcessPool)]
             for future in done:
                 if future not in broken:
@@ -142,7 +146,26 @@ def _run_pool(jobs_left: Iterator[Job], workers: int, task: Callable[..., Graded
             if broken:
                 break
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end(pool)
         raise
-    pool.shutdown()
+    if in_flight:  # a worker died: nothing of this pool can be trusted to finish
+        _end(pool)
+    else:
+        pool.shutdown()
     return list(in_flight.values()) or None
+
+
+def _a_worker_died(pool: ProcessPoolExecutor) -> bool:
+    """Whether one of the pool's worker processes has ended (workers never end on their own).
+
+    ``_processes`` is private, but the executor can miss a worker killed while it held the
+    call queue's lock and then wait forever (observed: a class that never finished).
+    """
+    return any(process.exitcode is not None for process in list(pool._processes.values()))
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool without waiting for it: kill its workers, drop what was queued."""
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
