@@ -39,7 +39,10 @@ def test_the_course_has_config_notebooks_and_stubs(course_dir):
 
 def test_one_graded_hidden_cell_per_rubric_check(course_dir):
     nb = source_notebook(course_dir, "activations")
-    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+              and not c.id.startswith("public-")]  # public checks: graded cells worth 0
+    public = [c for c in nb.cells if c.id.startswith("public-")]
+    assert public and all(c.metadata["nbgrader"]["points"] == 0 for c in public)
     checks = load_rubric()["activations"]
     assert len(graded) == len(checks)
     for cell, check in zip(graded, checks, strict=True):
@@ -74,8 +77,9 @@ def test_a_unit_without_a_lesson_gets_an_intro_pointing_to_course_md(tmp_path, m
     nb = notebook.build_notebook("rnn", graded=True)
     assert "`course.md`, Chapter 8. Unit 6: rnn" in nb.cells[0].source
     assert nb.cells[1].source.startswith("## Exercises")
-    assert sum(c.metadata.get("nbgrader", {}).get("grade", False) for c in nb.cells) == len(
-        load_rubric()["rnn"])
+    hidden = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade", False)
+              and not c.id.startswith("public-")]  # public checks are graded cells worth 0
+    assert len(hidden) == len(load_rubric()["rnn"])
 
 
 def test_the_source_folders_pass_the_leak_check(course_dir):
