@@ -32,6 +32,8 @@ from grader.batch.discover import Student, discover
 from grader.batch.parcel import Unreadable, pack
 from grader.batch.worker import DIED, Graded, error_report, grade_parcel, start_worker
 
+WORKER_CHECK_SECONDS = 1.0  # how often a pool with no finished student is looked at
+
 
 @dataclass
 class ClassRun:
@@ -52,8 +54,6 @@ class Job:
     name: str
     parcel: bytes = b""
     refused: str = ""
-
-WORKER_CHECK_SECONDS = 1.0  # how often a pool with no finished student is looked at
 
 
 def grade_class(submissions: Path, out: Path, jobs: int = 1, regrade: bool = False,
