@@ -135,6 +135,44 @@ for s, ax in enumerate(axes):
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** In the plot of the gradient through
+# time, the gradient that reaches the first step vanishes with a forget bias
+# of 0 and keeps its size with a bias of 3. Explain why in two or three
+# sentences, from what one step back along the cell state multiplies the
+# gradient by and the values of `sigmoid(0)` and `sigmoid(3)`, and say why the
+# RNN's gradient vanishes too.
+
+# %% [markdown] answer: gated-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (numeric, 1 point).** How many parameters does the capstone's
+# LSTM have, with `I = 8` inputs, `H = 32` units and both biases? Set
+# `lstm_parameters` to that number. (Predict it first; then check with
+# `sum(p.data.size for p in models["LSTM"].recurrent.parameters())`.)
+
+# %% answer: gated-q2
+lstm_parameters = None  # an integer
+
+# %% check: gated-q2 points=1
+assert lstm_parameters is not None, "set lstm_parameters in the cell above"
+
+# %% [markdown]
+# **Question 3 (multiple choice, 1 point).** Which gate value makes the GRU
+# copy its old state unchanged, `h_next = h`: (a) `z = 0`, (b) `z = 1`,
+# (c) `r = 0`? Set `gru_choice` to `"a"`, `"b"` or `"c"`. (Predict it first;
+# then check with your `gru_cell_forward` and a large bias, such as 50, on
+# the `z` block of `bias_ih`, rows `[H, 2H)`.)
+
+# %% answer: gated-q3
+gru_choice = None  # "a", "b" or "c"
+
+# %% check: gated-q3 points=1
+assert gru_choice in ("a", "b", "c"), "set gru_choice to 'a', 'b' or 'c'"
+
+# %% [markdown]
 # ## Check your gradients
 #
 # `lstm_forward` returns three arrays and `gru_forward` two;

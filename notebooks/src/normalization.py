@@ -200,3 +200,44 @@ ax.plot(offsets, gap)
 ax.set_xlabel("mean added to the input")
 ax.set_ylabel("max |layer_norm - rms_norm|")
 plots.show(fig)
+
+# %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** The last cell of the section on running
+# statistics gives the first example the same output alone and inside the
+# batch in evaluation mode, but different outputs in a batch of 4 and in a
+# batch of 8 in training mode. Explain both in two or three sentences, and why
+# a network with batch norm must be switched to evaluation mode before it
+# predicts for a single example.
+
+# %% [markdown] answer: normalization-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (numeric, 1 point).** One training-mode call of
+# `batch_norm_forward` on one channel holding the four values `0, 0, 2, 2`,
+# from torch's start `running_mean = 0` and `running_var = 1`, with the
+# default `momentum=0.1`. What is the new running variance? Set
+# `running_var_after_one` to it, to three decimals. (Predict it first; then
+# check with your `batch_norm_forward` on `np.array([[0.0], [0.0], [2.0], [2.0]])`.)
+
+# %% answer: normalization-q2
+running_var_after_one = None  # a number, e.g. 1.234
+
+# %% check: normalization-q2 points=1
+assert running_var_after_one is not None, "set running_var_after_one in the cell above"
+
+# %% [markdown]
+# **Question 3 (multiple choice, 1 point).** In the section on running
+# statistics, batches of 16 values from N(3, 2^2) go through batch norm with
+# `momentum=0.1`, from `running_mean = 0`. After 10 batches the running mean
+# is (a) about 0.3, (b) about 2, (c) about 3. Set `running_mean_choice` to
+# `"a"`, `"b"` or `"c"`. (Predict it first; then read it off the curve of
+# `running_mean`.)
+
+# %% answer: normalization-q3
+running_mean_choice = None  # "a", "b" or "c"
+
+# %% check: normalization-q3 points=1
+assert running_mean_choice in ("a", "b", "c"), "set running_mean_choice to 'a', 'b' or 'c'"

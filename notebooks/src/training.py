@@ -244,3 +244,44 @@ ax.legend(fontsize="small")
 plots.show(fig)
 print("gains:", {name: round(train.calculate_gain(name), 4)
                  for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu")})
+
+# %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** In the section on dropout's train/eval
+# gap, with `p=0.5` the loss measured in training mode stays above the loss
+# measured in evaluation mode on the same training data, while without
+# dropout the two coincide. Explain why in two or three sentences, and what
+# would go wrong if the fitted model were used to predict while still in
+# training mode.
+
+# %% [markdown] answer: training-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (numeric, 1 point).** `kaiming_uniform` draws from `U(-b, b)`.
+# What is the bound `b` for a convolution weight of shape `(64, 3, 3, 3)`
+# with `nonlinearity='relu'` and the defaults `a=0` and `mode='fan_in'`? Set
+# `kaiming_bound` to it, to three decimals. (Predict it first; then check
+# with the largest absolute value of your `kaiming_uniform`'s draws for that
+# shape, which comes just under `b`.)
+
+# %% answer: training-q2
+kaiming_bound = None  # a number, e.g. 1.234
+
+# %% check: training-q2 points=1
+assert kaiming_bound is not None, "set kaiming_bound in the cell above"
+
+# %% [markdown]
+# **Question 3 (multiple choice, 1 point).** Dropout scales the values it
+# keeps by `1/(1-p)` so that, in training mode, (a) the expected value of
+# each output equals its input, (b) the variance of each output equals its
+# input's, (c) the number of nonzero outputs stays the same. Set
+# `dropout_choice` to `"a"`, `"b"` or `"c"`. (Predict it first; then check
+# with the two plots of the section on dropout masks.)
+
+# %% answer: training-q3
+dropout_choice = None  # "a", "b" or "c"
+
+# %% check: training-q3 points=1
+assert dropout_choice in ("a", "b", "c"), "set dropout_choice to 'a', 'b' or 'c'"

@@ -169,6 +169,45 @@ for head, ax in enumerate(axes):
 plots.show(fig)
 
 # %% [markdown]
+# ## Questions
+#
+# **Question 1 (written, 2 points).** The attention maps above are empty
+# above their diagonal. Explain in two or three sentences what the causal
+# mask prevents, and what a model trained without it would do to its
+# training loss and to the text it samples.
+
+# %% [markdown] answer: transformer-q1 points=2
+# YOUR ANSWER HERE
+
+# %% [markdown]
+# **Question 2 (numeric, 1 point).** How many parameters (weights and
+# biases, the two layer norms included) does one transformer block of the
+# capstone have, with `E = 64`, 4 heads and an MLP of width `4E`? Set
+# `block_parameters` to that number. (Predict it first, from the block's
+# formula in `course.md`, Chapter 12; then check with
+# `sum(p.data.size for p in model.blocks[0].parameters())`.)
+
+# %% answer: transformer-q2
+block_parameters = None  # an integer
+
+# %% check: transformer-q2 points=1
+assert block_parameters is not None, "set block_parameters in the cell above"
+
+# %% [markdown]
+# **Question 3 (multiple choice, 1 point).** In the section on an
+# embedding's gradient, token 1 appears three times and the padding token 2
+# once, and the gradient of the output is all ones. Rows 1 and 2 of the
+# table's gradient hold (a) ones and ones, (b) threes and zeros, (c) threes
+# and ones. Set `embedding_choice` to `"a"`, `"b"` or `"c"`. (Predict it
+# first; then check with the gradient that cell prints.)
+
+# %% answer: transformer-q3
+embedding_choice = None  # "a", "b" or "c"
+
+# %% check: transformer-q3 points=1
+assert embedding_choice in ("a", "b", "c"), "set embedding_choice to 'a', 'b' or 'c'"
+
+# %% [markdown]
 # ## Check your gradients
 #
 # `check_gradients` compares your backward with central differences of your

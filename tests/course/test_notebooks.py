@@ -14,8 +14,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
+
+from dlmath import units
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -32,7 +35,18 @@ KEY = {
     "conv-q2": ("output_height = 4", "output_height = 3"),
     "rnn-q2": ("gradient_after_10 = 0.0009765625", "gradient_after_10 = 0.5"),
     "attention-q2": ("allowed_pairs = 3", "allowed_pairs = 2"),
+    "normalization-q2": ("running_var_after_one = 1.033", "running_var_after_one = 1.0"),
+    "normalization-q3": ('running_mean_choice = "b"', 'running_mean_choice = "c"'),
+    "training-q2": ("kaiming_bound = 0.471", "kaiming_bound = 0.306"),
+    "training-q3": ('dropout_choice = "a"', 'dropout_choice = "b"'),
+    "transformer-q2": ("block_parameters = 49984", "block_parameters = 49152"),
+    "transformer-q3": ('embedding_choice = "b"', 'embedding_choice = "c"'),
+    "gated-q2": ("lstm_parameters = 5376", "lstm_parameters = 5248"),
+    "gated-q3": ('gru_choice = "b"', 'gru_choice = "a"'),
 }
+# every lesson notebook asks questions; the four not executed here (their capstone
+# training takes minutes) are checked for their questions and keys only
+QUESTION_UNITS = sorted(path.stem for path in (NOTEBOOKS / "src").glob("*.py"))
 
 
 def _load_builder():
@@ -128,7 +142,7 @@ def test_notebook_runs_and_draws(unit, monkeypatch):
     assert images, f"{unit}.ipynb drew no figure"
 
 
-@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize("unit", QUESTION_UNITS)
 def test_each_notebook_asks_written_and_autograded_questions(unit):
     found = questions(read(unit))
     kinds = [sorted(cells) for cells in found.values()]
@@ -179,7 +193,7 @@ def test_the_nbgrader_version_hides_the_key_and_students_never_see_it():
                          builder.END_HIDDEN]
     student = builder.for_students(builder.as_nbgrader(read("conv")))
     assert [c.source for c in student.cells if "== 4" in c.source] == []
-    lesson = "".join(cell.source for unit in UNITS for cell in read(unit).cells)
+    lesson = "".join(cell.source for unit in QUESTION_UNITS for cell in read(unit).cells)
     assert not [key for key in builder.load_keys().values() if key in lesson]
     with pytest.raises(builder.SourceError, match="no key for conv-q2"):
         builder.as_nbgrader(read("conv"), keys={})
@@ -209,3 +223,62 @@ def test_nbgrader_releases_the_questions_without_their_keys():
     assert "raise NotImplementedError" in found["activations-q2"]["answer"].source
     released = found["activations-q2"]["check"].source
     assert "709.78" not in released and "overflow_logit is not None" in released
+
+
+def _reference_answers():
+    """The short answers of the unexecuted notebooks' questions, computed from the
+    reference solutions as each question says to check them (MC: the matching option)."""
+    from dlmath import nn
+    from dlmath.capstones import char_lm, lstm_vs_rnn
+
+    with units.using(SOLUTIONS):
+        norm, train = units.load("normalization"), units.load("training")
+        transformer, gated = units.load("transformer"), units.load("gated")
+        (_, _, var), _ = norm.batch_norm_forward(np.array([[0.0], [0.0], [2.0], [2.0]]),
+                                                 None, None, np.zeros(1), np.ones(1))
+        mean, var10, stream = np.zeros(1), np.ones(1), np.random.default_rng(1)
+        for _ in range(10):  # the notebook's batches, momentum 0.1
+            batch = 3 + 2 * stream.standard_normal((16, 1))
+            (_, mean, var10), _ = norm.batch_norm_forward(batch, None, None, mean, var10)
+        bound = np.abs(train.kaiming_uniform((64, 3, 3, 3), nonlinearity="relu", seed=0)).max()
+        x = np.random.default_rng(0).random(100_000) + 0.5
+        out = train.dropout_forward(x, 0.5, seed=3)[0]
+        dropout = {"a": abs(out.mean() / x.mean() - 1) < 0.01,
+                   "b": abs(out.var() / x.var() - 1) < 0.01,
+                   "c": np.count_nonzero(out) == x.size}
+        out, cache = transformer.embedding_forward(np.array([[1, 3, 1], [0, 1, 2]]),
+                                                   np.arange(12.0).reshape(4, 3), padding_idx=2)
+        rows = transformer.embedding_backward(np.ones_like(out), cache)[1:3]
+        rng, H = np.random.default_rng(0), 3
+        h = rng.standard_normal((2, H))
+        bias = np.zeros(3 * H)
+        bias[H:2 * H] = 50.0  # z = 1
+        copied, _ = gated.gru_cell_forward(rng.standard_normal((2, 2)), h,
+                                           rng.standard_normal((3 * H, 2)),
+                                           rng.standard_normal((3 * H, H)), bias, None)
+    embedding = {(1.0, 1.0): "a", (3.0, 0.0): "b", (3.0, 1.0): "c"}
+
+    def size(module):
+        return sum(param.data.size for param in module.parameters())
+
+    return {
+        "normalization-q2": f"running_var_after_one = {float(var[0])!r}",
+        "normalization-q3": "running_mean_choice = "
+                            f"{'abc'[np.argmin(np.abs(np.array([0.3, 2, 3]) - mean[0]))]!r}",
+        "training-q2": f"kaiming_bound = {float(bound)!r}",
+        "training-q3": f"dropout_choice = {''.join(k for k, v in dropout.items() if v)!r}",
+        "transformer-q2": f"block_parameters = {size(char_lm.CharTransformer().blocks[0])}",
+        "transformer-q3": f"embedding_choice = {embedding.get((rows[0, 0], rows[1, 0]))!r}",
+        "gated-q2": f"lstm_parameters = {size(lstm_vs_rnn.Recaller(nn.LSTM).recurrent)}",
+        "gated-q3": f"gru_choice = {'b' if np.allclose(copied, h) else 'a'!r}",
+    }
+
+
+def test_the_keys_agree_with_the_reference_solutions():
+    keys = builder.load_keys()
+    answers = _reference_answers()
+    assert set(answers) == {qid for qid in KEY if qid.split("-")[0] not in UNITS}
+    for qid, answer in answers.items():
+        namespace = {}
+        exec(answer, namespace)
+        exec(keys[qid], namespace)  # raises AssertionError if the key disagrees
