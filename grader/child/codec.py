@@ -75,7 +75,7 @@ def _to_json(value, buffers, opaque, depth):
     if kind is str or kind is float or kind is bool or value is None:
         return value
     if kind is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
-        buffers.append(value.tobytes(order="C"))
+        buffers.append(_bytes(value, buffers))
         return {"$nd": [value.dtype.str, list(value.shape), len(buffers) - 1]}
     if kind is tuple:
         return {"$tuple": [_to_json(item, buffers, opaque, depth + 1) for item in value]}
@@ -89,7 +89,7 @@ def _to_json(value, buffers, opaque, depth):
         return {"$handle": value.id, "type": value.type_name}
     if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in _NUMERIC_KINDS:
         array = np.asarray(value)
-        buffers.append(array.tobytes(order="C"))
+        buffers.append(_bytes(array, buffers))
         tag = "$nd" if isinstance(value, np.ndarray) else "$scalar"
         return {tag: [array.dtype.str, list(array.shape), len(buffers) - 1]}
     if isinstance(value, tuple | list):
@@ -100,6 +100,21 @@ def _to_json(value, buffers, opaque, depth):
     if opaque is None:
         raise ProtocolError(f"cannot send a value of type {type(value).__name__}")
     return _to_json(opaque(value), buffers, opaque, depth)
+
+
+def _bytes(array: np.ndarray, buffers: list[bytes]) -> bytes:
+    """The array's bytes, refused before they are made if the message could not be read.
+
+    An array may claim far more than memory holds (zero strides, a broadcast view):
+    its size is checked first, against the limits the reader enforces.
+    """
+    if len(buffers) >= MAX_BUFFERS:
+        raise ProtocolError(f"cannot send more than {MAX_BUFFERS} arrays in one value")
+    size = array.nbytes + sum(map(len, buffers))
+    if size > MAX_BUFFER_BYTES:
+        raise ProtocolError(f"cannot send {size / 2**20:.0f} MB of arrays: the limit is "
+                            f"{MAX_BUFFER_BYTES // 2**20} MB")
+    return array.tobytes(order="C")
 
 
 def decode(header: bytes, buffers: list[bytearray]):

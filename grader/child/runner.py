@@ -169,17 +169,25 @@ def _where(exc: BaseException, unit_files: set[str]) -> str:
 
 
 def _error(exc: BaseException, child: Host) -> dict:
-    message = str(exc)
-    if isinstance(exc, SyntaxError):
-        message = f"{exc.msg} (line {exc.lineno})"
+    """The error reply for ``exc``; never raises, whatever the submission's exception does."""
+    try:
+        message = f"{exc.msg} (line {exc.lineno})" if isinstance(exc, SyntaxError) else str(exc)
+        message = message if isinstance(message, str) else "(an unprintable message)"
+    except Exception as broken:  # a __str__ that raises: say so, rather than die
+        message = f"(its message could not be shown: its __str__ raised {_name(broken)})"
+    try:
+        where = _where(exc, child.unit_files)
+    except Exception:
+        where = ""
     return {
         "ok": False,
-        "error": {
-            "type": type(exc).__name__,
-            "message": message[:2000],
-            "where": _where(exc, child.unit_files),
-        },
+        "error": {"type": _name(exc), "message": message[:2000], "where": where[:500]},
     }
+
+
+def _name(exc: BaseException) -> str:
+    name = type(exc).__name__
+    return name[:100] if isinstance(name, str) else "an exception"
 
 
 def install_import_guard(child: Host) -> None:
@@ -262,7 +270,7 @@ def serve(settings: dict) -> None:
 def _encode(reply: dict, child: Host) -> bytes:
     try:
         return codec.encode(reply, opaque=child.opaque)
-    except codec.ProtocolError as exc:
+    except Exception as exc:  # too large, too deep, or anything a returned value breaks
         return codec.encode({**_error(exc, child), **({"last": True} if "last" in reply else {})})
 
 
@@ -321,7 +329,7 @@ def handle(child: Host, request: dict) -> dict:
         if op == "capstone":
             return {"ok": True, "value": child.capstone(request["name"], request["data"])}
         raise ValueError(f"unknown request {op!r}")
-    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # student code may raise anything
+    except BaseException as exc:  # student code may raise anything (a BaseException of its own)
         return _error(exc, child)
 
 

@@ -174,6 +174,7 @@ class Child:
             raise sandbox.SandboxUnavailable(
                 f"the child did not start ({exc or 'no answer'}): {log[-300:]}") from None
         self.confinement = sandbox.describe(self.plan, self.limits, hello["value"])
+        self.threads = self.tree.runner_threads() if self.tree else 0  # before any submission code
         if self.mode == sandbox.REQUIRE and self.confinement["level"] != "full":
             problems = "; ".join(self.confinement["warnings"])
             self.stop()
@@ -223,7 +224,21 @@ class Child:
             reply = validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
         if self.tree and reply.get("last", True):  # the call (or run of calls) is over
             self.tree.kill_strays()  # nothing it started runs on beside the next call
+            self._no_threads_left()
         return reply
+
+    def _no_threads_left(self) -> None:
+        """A thread the submission started and left running ends with its child: ``ChildDied``.
+
+        Threads are not processes (``kill_strays`` spares the runner and all its threads),
+        and one left spinning would take CPU from the calls that follow, and from classmates
+        graded beside it, until the child ends; a unit may not start threads at all.
+        """
+        extra = self.tree.runner_threads() - self.threads
+        if extra > 0:
+            self.stop()
+            raise ChildDied(f"started {extra} thread{'s' * (extra > 1)} that still ran when "
+                            "the call returned (a unit may not start threads)")
 
     def _watch(self) -> None:
         """While a call runs: its processes share one memory limit, forks included."""

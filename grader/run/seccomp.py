@@ -4,9 +4,13 @@ Namespaces already hide the host; the filter removes the kernel interfaces
 that reach past them or that a NumPy exercise never needs: tracing and
 reading other processes' memory, the kernel keyrings (shared by every process
 of one user), new namespaces and mounts, BPF, perf, io_uring, modules and
-clocks. A blocked call fails with EPERM; another architecture's calls (x32,
-i386) fail with ENOSYS. Built for x86_64 only; elsewhere there is no filter,
-and the report says so.
+clocks, and memory that no process's resident size shows, which the grader's
+memory watch (``grader.run.tree``) would miss: System V shared memory, message
+queues and semaphores (unbounded in a fresh IPC namespace, and kept after
+``shmdt``) and ``memfd_create`` files (16 MB each, one per descriptor). A
+blocked call fails with EPERM; another architecture's calls (x32, i386) fail
+with ENOSYS. Built for x86_64 only; elsewhere there is no filter, and the
+report says so.
 """
 
 import os
@@ -35,6 +39,10 @@ BLOCKED_X86_64 = {
     "userfaultfd": 323, "io_uring_setup": 425, "io_uring_enter": 426,
     "io_uring_register": 427, "open_tree": 428, "move_mount": 429, "fsopen": 430,
     "fsconfig": 431, "fsmount": 432, "fspick": 433, "pidfd_getfd": 438, "mount_setattr": 442,
+    # memory outside every process's resident size
+    "shmget": 29, "shmat": 30, "shmctl": 31, "semget": 64, "semop": 65, "semctl": 66,
+    "shmdt": 67, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "semtimedop": 220,
+    "memfd_create": 319, "memfd_secret": 447,
 }
 
 

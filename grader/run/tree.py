@@ -42,11 +42,23 @@ class SandboxTree:
                 frontier.append(child)
         return found
 
+    @property
+    def runner(self) -> int | None:
+        """The runner's host pid: the init's first child."""
+        return None if self.init is None else next(iter(_children(self.init)), None)
+
+    def runner_threads(self) -> int:
+        """How many threads the runner has (its own, and any the submission started)."""
+        try:
+            return len(os.listdir(f"/proc/{self.runner}/task"))
+        except OSError:
+            return 0
+
     def kill_strays(self) -> int:
         """Kill every process but the runner (the init's first child); how many there were."""
         if self.init is None:
             return 0
-        runner = next(iter(_children(self.init)), None)  # the init's first child
+        runner = self.runner
         strays = [pid for pid in self.processes() if pid != runner]
         for pid in strays:
             try:

@@ -117,13 +117,38 @@ def _escape() -> dict:
         classmate.close()
 
 
+def _unruly() -> dict:
+    """Exceptions and values that broke the runner, a thread left spinning, hidden memory."""
+    from grader.run import tree
+
+    child = _hostile("unruly")
+    try:
+        facts = {"first": child.attempt("whoami"), "generation": child.session.child.generation}
+        for attack in ("unprintable", "base_exception", "too_large"):
+            facts[attack] = child.attempt(attack)
+        facts["same_child"] = child.session.child.generation == facts["generation"]
+        facts["memfd"] = child.attempt("hidden_memory", "memfd", 8)
+        facts["sysv"] = child.attempt("hidden_memory", "sysv", 64)
+        child.attempt("whoami")
+        runner = child.session.child.tree.runner
+        facts["spin"] = child.attempt("spin_in_a_thread")
+        deadline = time.monotonic() + 2  # the namespace's end is asynchronous
+        while tree._running(runner) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        facts["runner_left"] = tree._running(runner)
+        facts["threads_after"] = child.attempt("threads")
+        return facts
+    finally:
+        child.close()
+
+
 def _drive(what: list[str]) -> dict:
     from grader.errors import SandboxUnavailable
 
     try:
         if what[0] == "child":
             return {"undecodable": _undecodable_replies(), "classmates": _classmates(),
-                    "escape": _escape(),
+                    "escape": _escape(), "unruly": _unruly(),
                     "forked_memory": _forked_memory()}
         return _grader_memory(what[1], int(what[2]))
     except SandboxUnavailable as exc:
@@ -185,6 +210,41 @@ def test_files_left_in_tmp_reach_no_classmate_and_no_fresh_child(attacked):
     assert escape["unstash_next_check"] == escape["stash"]
     assert escape["unstash_classmate"] == {"value": "FileNotFoundError"}
     assert escape["unstash_after_restart"] == {"value": "FileNotFoundError"}
+
+
+def test_an_exception_or_value_that_breaks_the_reply_costs_its_call_only(attacked):
+    """An exception whose __str__ raises, one that is a BaseException, and a view claiming
+    8 TB each once killed the runner ("exited with status 1"): now each is the call's own
+    error, said plainly, and the same child serves the next call."""
+    _, facts = attacked
+    unruly = facts["unruly"]
+    assert unruly["unprintable"]["raised"] == "StudentError"
+    assert "could not be shown" in unruly["unprintable"]["message"], unruly
+    assert unruly["base_exception"] == {"raised": "StudentError",
+                                        "message": "Escape: past except Exception"}
+    assert unruly["too_large"]["raised"] == "StudentError"
+    assert "MB of arrays: the limit is 64 MB" in unruly["too_large"]["message"], unruly
+    assert unruly["same_child"], unruly
+
+
+def test_a_thread_left_spinning_ends_with_its_child(attacked):
+    """The grader ends the processes a call leaves; a thread is not one, and would take CPU
+    from later calls and from classmates: the call fails, saying why, and its child ends."""
+    _, facts = attacked
+    unruly = facts["unruly"]
+    assert unruly["spin"]["raised"] == "ChildDied", unruly
+    assert "thread that still ran when the call returned" in unruly["spin"]["message"]
+    assert not unruly["runner_left"]
+    assert unruly["threads_after"] == {"value": 1}
+
+
+def test_memory_no_process_shows_cannot_be_made(attacked):
+    """System V shared memory (kept after shmdt, unbounded in a fresh IPC namespace) and
+    memfd files count in no process's resident size, so the grader's memory watch missed
+    them: 3 x 800 MB of shared memory took 2.4 GB beyond the 2 GB limit. Both fail (EPERM)."""
+    _, facts = attacked
+    assert facts["unruly"]["memfd"] == {"value": 1}, facts["unruly"]
+    assert facts["unruly"]["sysv"] == {"value": 1}, facts["unruly"]
 
 
 def test_processes_a_call_leaves_behind_do_not_keep_running(attacked):
