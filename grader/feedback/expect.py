@@ -31,7 +31,7 @@ def expect_pair(value, name: str) -> tuple:
     """``value`` must be the pair ``(out, cache)`` that every forward returns."""
     expect(
         isinstance(value, tuple | list) and len(value) == 2,
-        Msg("pair", name=name, kind=_kind(value)),
+        Msg("pair", name=Phrase(name), kind=_kind(value)),
     )
     return value[0], value[1]
 
@@ -40,7 +40,7 @@ def expect_tuple(value, length: int, name: str, what: str) -> tuple:
     """``value`` must be a tuple (or list) of ``length`` items, named by ``what``."""
     expect(
         isinstance(value, tuple | list) and len(value) == length,
-        Msg("tuple", name=name, length=length, what=Phrase(what), kind=_kind(value)),
+        Msg("tuple", name=Phrase(name), length=length, what=Phrase(what), kind=_kind(value)),
     )
     return tuple(value)
 
@@ -53,16 +53,16 @@ def expect_array(actual, expected: np.ndarray, name: str, *, context: str = "",
     """
     where = _where(context)
     expect(isinstance(actual, np.ndarray),
-           Msg("not_array", name=name, where=where, kind=_kind(actual)))
+           Msg("not_array", name=Phrase(name), where=where, kind=_kind(actual)))
     flipped = Msg("transposed_q") if actual.shape == expected.shape[::-1] else ""
-    expect(actual.shape == expected.shape, Msg("shape", name=name, where=where,
+    expect(actual.shape == expected.shape, Msg("shape", name=Phrase(name), where=where,
                                                actual=actual.shape, expected=expected.shape,
                                                flipped=flipped))
-    expect(actual.dtype == expected.dtype, Msg("dtype", name=name, where=where,
+    expect(actual.dtype == expected.dtype, Msg("dtype", name=Phrase(name), where=where,
                                                actual=actual.dtype, expected=expected.dtype))
     expect_finite(actual, name, context=context)
     if not np.allclose(actual, expected, rtol=rtol, atol=atol):
-        raise CheckFailed(Msg("values", name=name, where=where,
+        raise CheckFailed(Msg("values", name=Phrase(name), where=where,
                               mismatch=describe_mismatch(actual, expected, rtol, atol, evidence)))
 
 
@@ -70,8 +70,8 @@ def expect_dtype(actual, dtype, name: str, *, context: str = "") -> None:
     """``actual`` must be an array of ``dtype`` (its values are other checks' business)."""
     where = _where(context)
     expect(isinstance(actual, np.ndarray),
-           Msg("not_array", name=name, where=where, kind=_kind(actual)))
-    expect(actual.dtype == np.dtype(dtype), Msg("dtype", name=name, where=where,
+           Msg("not_array", name=Phrase(name), where=where, kind=_kind(actual)))
+    expect(actual.dtype == np.dtype(dtype), Msg("dtype", name=Phrase(name), where=where,
                                                 actual=actual.dtype, expected=np.dtype(dtype)))
 
 
@@ -86,40 +86,41 @@ def expect_scalar(actual, expected: float, name: str, *, context: str = "",
     ok_type = isinstance(actual, float | np.floating) or (
         isinstance(actual, np.ndarray) and actual.ndim == 0 and actual.dtype.kind == "f"
     )
-    expect(ok_type, Msg("not_scalar", name=name, where=where, kind=_kind(actual)))
+    expect(ok_type, Msg("not_scalar", name=Phrase(name), where=where, kind=_kind(actual)))
     value = float(actual)
-    expect(np.isfinite(value), Msg("scalar_nonfinite", name=name, where=where, value=value,
-                                   expected=expected))
+    expect(np.isfinite(value), Msg("scalar_nonfinite", name=Phrase(name), where=where,
+                                   value=value, expected=expected))
     if np.isclose(value, expected, rtol=rtol, atol=atol):
         return
     mistake = next((words for words, wrong in (alternatives or {}).items()
                     if np.isclose(value, wrong, rtol=rtol, atol=atol)), None)
     hint = Msg("scalar_hint", mistake=Phrase(mistake)) if mistake else _ratio_hint(value,
                                                                                   expected)
-    raise CheckFailed(Msg("scalar", name=name, where=where, value=value, expected=expected,
-                          hint=hint))
+    raise CheckFailed(Msg("scalar", name=Phrase(name), where=where, value=value,
+                          expected=expected, hint=hint))
 
 
 def expect_finite(actual, name: str, *, shape=None, context: str = "") -> None:
     """No NaN or inf anywhere in ``actual`` (an array, of ``shape`` if given)."""
     where = _where(context)
     expect(isinstance(actual, np.ndarray),
-           Msg("not_array", name=name, where=where, kind=_kind(actual)))
+           Msg("not_array", name=Phrase(name), where=where, kind=_kind(actual)))
     expect(shape is None or actual.shape == tuple(shape),
-           Msg("shape", name=name, where=where, actual=actual.shape, expected=shape, flipped=""))
+           Msg("shape", name=Phrase(name), where=where, actual=actual.shape, expected=shape,
+               flipped=""))
     if actual.dtype.kind not in "fc" or np.isfinite(actual).all():
         return
     bad = np.argwhere(~np.isfinite(actual))
     first = tuple(int(i) for i in bad[0])
-    raise CheckFailed(Msg("nonfinite", name=name, where=where, count=len(bad),
+    raise CheckFailed(Msg("nonfinite", name=Phrase(name), where=where, count=len(bad),
                           first=actual[first], index=first, values=preview(actual)))
 
 
 def expect_no_warnings(warnings: list[str], name: str, *, context: str = "") -> None:
     """The call raised no NumPy warning (an overflow, say)."""
     where = _where(context)
-    expect(not warnings, Msg("warning", name=name, where=where,
-                             warning=warnings[0] if warnings else ""))
+    expect(not warnings, Msg("warning", name=Phrase(name), where=where,
+                             warning=Phrase(warnings[0]) if warnings else ""))
 
 
 def expect_unmodified(mutated: list[str], name: str, arg_names: tuple) -> None:
@@ -135,7 +136,7 @@ def expect_unmodified(mutated: list[str], name: str, arg_names: tuple) -> None:
         if not (m.isdigit() and (int(m) >= len(arg_names) or arg_names[int(m)] is None))
     ]
     if names:
-        raise CheckFailed(Msg("modified", name=name, names=", ".join(names)))
+        raise CheckFailed(Msg("modified", name=Phrase(name), names=", ".join(names)))
 
 
 def _where(context: str) -> Msg | str:

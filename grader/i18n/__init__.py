@@ -6,7 +6,8 @@ is its English text (what the grader always said, byte for byte), and
 be numbers (formatted by the template), other messages, or ``Phrase``: English
 the grader does not own (a check's ``context=``, a diagnosis a test names, a
 runner's or loader's fixed sentence), which ``lang``'s phrase table translates
-where it follows a known pattern and leaves as written otherwise.
+where it follows a known pattern and leaves as written otherwise. A pattern's
+group named ``code...`` (a line of the submission, say) is kept as written.
 
 The catalogues are ``grader/i18n/en.py`` and ``grader/i18n/zh_cn.py``.
 """
@@ -91,7 +92,9 @@ def _translate(english: str, table: ModuleType) -> str:
     for pattern, template in _patterns(table):
         match = pattern.fullmatch(english)
         if match:
-            parts = [_translate(g, table) if g else "" for g in match.groups()]
+            verbatim = {i for name, i in pattern.groupindex.items() if name.startswith("code")}
+            parts = [(g if i in verbatim else _translate(g, table)) if g else ""
+                     for i, g in enumerate(match.groups(), start=1)]
             return template(*parts) if callable(template) else template.format(*parts)
     for pattern, replacement in _parts(table):
         english = pattern.sub(replacement, english)

