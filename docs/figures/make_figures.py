@@ -537,6 +537,368 @@ def attention_masks():
 
 
 # ---------------------------------------------------------------- Chapter 10
+def _cube(ax, sizes, chosen, origin=(0.0, 0.0), labels=("N", "C", "H, W")):
+    """An oblique (depth, width, height) grid of cells; ``chosen(d, w, h)`` cells shaded."""
+    depth, width, height = sizes
+    ox, oy = origin
+    dx, dy = 0.5, 0.4  # one step of depth, drawn up and to the right
+
+    def cell(corner, across, up, shaded):
+        xs = [corner[0], corner[0] + across[0], corner[0] + across[0] + up[0],
+              corner[0] + up[0]]
+        ys = [corner[1], corner[1] + across[1], corner[1] + across[1] + up[1],
+              corner[1] + up[1]]
+        ax.fill(xs, ys, fc="C0" if shaded else "#fff", alpha=0.55 if shaded else 1.0,
+                ec="#557", lw=0.5)
+
+    for w in range(width):  # front face: depth 0
+        for h in range(height):
+            cell((ox + w, oy + height - h - 1), (1, 0), (0, 1), chosen(0, w, h))
+    for d in range(depth):  # top face: height 0
+        for w in range(width):
+            cell((ox + w + d * dx, oy + height + d * dy), (1, 0), (dx, dy), chosen(d, w, 0))
+    for d in range(depth):  # right face: the last column
+        for h in range(height):
+            cell((ox + width + d * dx, oy + height - h - 1 + d * dy), (dx, dy), (0, 1),
+                 chosen(d, width - 1, h))
+    ax.text(ox + width / 2, oy - 0.45, labels[1], ha="center", va="top")
+    ax.text(ox - 0.3, oy + height / 2, labels[2], ha="right", va="center")
+    ax.text(ox + width + depth * dx / 2 + 0.35, oy + depth * dy / 2 - 0.35, labels[0],
+            ha="left", va="center")
+
+
+def norm_axes():
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.1))
+    sizes = (4, 6, 5)
+    _cube(axes[0], sizes, lambda n, c, s: c == 2)
+    axes[0].set_title("batch_norm, $x$ $(N, C, H, W)$:\none channel, over $N, H, W$")
+    _cube(axes[1], sizes, lambda n, c, s: n == 0)
+    axes[1].set_title("layer_norm, rms_norm, normalized_shape\n$(C, H, W)$: one example")
+    _cube(axes[2], sizes, lambda n, e, position: n == 0 and position == 0,
+          labels=("N", "E", "L"))
+    axes[2].set_title("layer_norm, rms_norm, $x$ $(N, L, E)$,\n"
+                      "normalized_shape $(E,)$: one position")
+    for ax in axes:
+        _blank(ax, (-1.2, 9.2), (-1.2, 7.2))
+    return save(fig)
+
+
+_NORMS = {
+    "batch_norm": lambda a: (a - a.mean(axis=0)) / np.sqrt(a.var(axis=0) + 1e-5),
+    "layer_norm": lambda a: ((a - a.mean(axis=1, keepdims=True))
+                             / np.sqrt(a.var(axis=1, keepdims=True) + 1e-5)),
+    "rms_norm": lambda a: a / np.sqrt(np.mean(a * a, axis=1, keepdims=True)
+                                      + np.finfo(a.dtype).eps),
+}
+
+
+def stack_activation_rms(gain, norm=None, depth=12, width=128, samples=32, seed=0):
+    """Root mean square of each layer's output in ``h <- relu(norm(W h))``, W ~ N(0, gain^2/D)."""
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal((samples, width))
+    sizes = []
+    for _ in range(depth):
+        a = h @ (rng.standard_normal((width, width)) * gain / math.sqrt(width)).T
+        h = np.maximum(_NORMS[norm](a) if norm else a, 0)
+        sizes.append(math.sqrt(np.mean(h * h)))
+    return np.array(sizes)
+
+
+def norm_depth():
+    layers = np.arange(1, 13)
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for gain, label, style in ((1.0, "1", "o-"), (math.sqrt(2), "$\\sqrt{2}$", "s-"),
+                               (2.0, "2", "^-")):
+        ax.plot(layers, stack_activation_rms(gain), style, ms=3, color="C3",
+                alpha=0.4 + 0.3 * (gain - 1), label=f"no normalization, gain {label}")
+    for norm, marker in zip(_NORMS, "ox+", strict=True):
+        ax.plot(layers, stack_activation_rms(2.0, norm), marker=marker, ms=5,
+                ls="-" if norm == "batch_norm" else "none",
+                label=f"{norm} before each ReLU, any gain")
+    ax.set_yscale("log")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("root mean square of the activations")
+    ax.set_title("12 layers $h \\leftarrow \\mathrm{relu}(W h)$, $W$ of variance gain$^2 / D$")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
+    return save(fig)
+
+
+# ---------------------------------------------------------------- Chapter 11
+def _lr(step, schedule, base_lr=0.1, total=100):
+    """torch's rate after ``step`` scheduler steps (course.md, Chapter 11)."""
+    if schedule == "step":
+        return base_lr * 0.5 ** (step // 25)
+    t, t_max, start, end = step, total, base_lr, 0.0
+    if schedule == "linear_warmup_cosine":
+        if step < 10:
+            return base_lr * (1 / 10 + (1 - 1 / 10) * step / 10)
+        t, t_max = step - 10, total - 10
+    elif schedule == "onecycle":
+        peak = 0.3 * total - 1
+        start, end, t, t_max = base_lr / 25, base_lr, step, peak
+        if step > peak:
+            start, end, t, t_max = base_lr, base_lr / 25 / 1e4, step - peak, total - 1 - peak
+        return end + (start - end) / 2 * (1 + math.cos(math.pi * t / t_max))
+    return end + (start - end) * (1 + math.cos(math.pi * t / t_max)) / 2
+
+
+def lr_schedules():
+    steps = np.arange(100)
+    runs = {"'step', step_size 25, gamma 0.5": "step", "'cosine', T_max 100": "cosine",
+            "'linear_warmup_cosine', 10 warm-up steps": "linear_warmup_cosine",
+            "'onecycle', max_lr 0.1": "onecycle"}
+    fig, ax = plt.subplots(figsize=(6.4, 3))
+    for label, schedule in runs.items():
+        ax.plot(steps, [_lr(t, schedule) for t in steps], label=label,
+                drawstyle="steps-post" if schedule == "step" else "default")
+    ax.set_xlabel("step (calls of scheduler.step())")
+    ax.set_ylabel("learning rate")
+    ax.set_title("lr_at(step, schedule, base_lr=0.1), 100 steps")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
+    return save(fig)
+
+
+def clipping():
+    grads = {"$(3, 1.2)$": np.array([3.0, 1.2]), "$(0.5, -0.3)$: both keep it":
+             np.array([0.5, -0.3])}
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.add_patch(plt.Circle((0, 0), 1, fill=False, ec="C0", lw=1.2))
+    ax.add_patch(Rectangle((-1, -1), 2, 2, fill=False, ec="C3", lw=1.0, ls="--"))
+    ax.text(0, -0.55, "joint\nnorm $\\leq 1$", color="C0", ha="center", va="center",
+            fontsize=8)
+    ax.text(0, -1.12, "each one $\\leq 1$", color="C3", ha="center", va="top", fontsize=8)
+    styles = (("#777", 1.0, "the gradients of parameters $a$ and $b$ (one value each)"),
+              ("C3", 1.6, "each clipped by its own norm: the direction turns"),
+              ("C0", 1.6, "clip_grad_norm, max_norm 1: shorter, same direction"))
+    for label, g in grads.items():
+        joint = g * min(1 / (np.linalg.norm(g) + 1e-6), 1)
+        alone = np.clip(g, -1, 1)  # a one-value gradient's own norm is its absolute value
+        for end, (color, lw, _) in zip((g, alone, joint), styles, strict=True):
+            ax.annotate("", xy=end, xytext=(0, 0),
+                        arrowprops={"arrowstyle": "-|>", "color": color, "lw": lw})
+        ax.text(g[0] + 0.1, g[1], label, va="center", fontsize=8)
+    ax.legend([plt.Line2D([], [], color=c, lw=w) for c, w, _ in styles],
+              [text for _, _, text in styles], fontsize=7, loc="upper left",
+              bbox_to_anchor=(1.02, 1))
+    ax.set_xlabel("gradient of $a$")
+    ax.set_ylabel("gradient of $b$")
+    ax.set_xlim(-1.4, 4.6)
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    return save(fig)
+
+# ---------------------------------------------------------------- Chapter 12
+def _path(ax, points, color="#333"):
+    """A polyline through ``points`` with an arrowhead at the end, no gaps."""
+    xs, ys = zip(*points, strict=True)
+    ax.plot(xs, ys, color=color, lw=1.2)
+    ax.annotate("", xy=points[-1], xytext=points[-2],
+                arrowprops={"arrowstyle": "-|>", "color": color, "lw": 1.2,
+                            "shrinkA": 0, "shrinkB": 0})
+
+
+def _plus(ax, x, y):
+    ax.add_patch(plt.Circle((x, y), 0.22, fc="#fff", ec="#335", zorder=3))
+    ax.text(x, y, "+", ha="center", va="center", zorder=4)
+
+
+def _branch(ax, start, end, boxes, y=1.5, width=0.95):
+    """A residual branch: up from the line at ``start``, through ``boxes``, back at ``end``."""
+    xs = [x for x, _ in boxes]
+    _path(ax, [(start, 0), (start, y), (xs[0] - width / 2, y)])
+    for (x, text), nxt in zip(boxes, [*xs[1:], None], strict=True):
+        _box(ax, x, y, text, width=width, height=0.75)
+        if nxt is not None:
+            _path(ax, [(x + width / 2, y), (nxt - width / 2, y)])
+    _path(ax, [(xs[-1] + width / 2, y), (end, y), (end, 0.22)])
+    _plus(ax, end, 0)
+
+
+def transformer_block():
+    fig, ax = plt.subplots(figsize=(12, 3.4))
+    _box(ax, 0, 0, "tokens\n$(N, L)$", width=1.1, height=0.75, color="#fff")
+    _box(ax, 1.7, 0, "embedding\n$(V, E)$", width=1.5, height=0.75)
+    _box(ax, 3.5, 1.5, "positional\nencoding", width=1.4, height=0.75, color="#fff")
+    _path(ax, [(0.55, 0), (1.0, 0)])
+    _path(ax, [(2.4, 0), (3.28, 0)])
+    _path(ax, [(3.5, 1.12), (3.5, 0.22)])
+    _plus(ax, 3.5, 0)
+    ax.plot([3.72, 14.28], [0, 0], color="#333", lw=2.2, zorder=1)
+    _branch(ax, 4.5, 8.0, [(5.5, "layer\nnorm"), (6.85, "causal\nattention")], width=1.15)
+    _branch(ax, 8.8, 14.5, [(9.7, "layer\nnorm"), (11.0, "linear\n$W_1$"),
+                            (12.3, "gelu"), (13.6, "linear\n$W_2$")], width=1.15)
+    ax.add_patch(FancyBboxPatch((4.1, -0.7), 10.8, 3.0, boxstyle="round,pad=0.05",
+                                fill=False, ec="#888", ls="--"))
+    ax.text(14.8, 2.45, "$\\times 2$: a pre-norm block", ha="right", va="bottom", color="#555")
+    _box(ax, 15.8, 0, "layer\nnorm", width=1.15, height=0.75)
+    _box(ax, 17.2, 0, "linear", width=1.15, height=0.75)
+    _box(ax, 18.8, 0, "logits\n$(N, L, V)$", width=1.4, height=0.75, color="#fff")
+    _path(ax, [(14.72, 0), (15.22, 0)])
+    _path(ax, [(16.38, 0), (16.62, 0)])
+    _path(ax, [(17.78, 0), (18.1, 0)])
+    ax.text(9.5, -0.35, "the residual stream $x$, $(N, L, E)$", ha="center", va="top")
+    ax.text(9.5, -1.05, "backward: at each $+$ the gradient of $x$ goes on unchanged along the "
+            "line, and the branch adds its own", ha="center", va="top", color="#b22")
+    _blank(ax, (-0.7, 19.7), (-1.5, 2.9))
+    return save(fig)
+
+def positional_encoding(length, dim):
+    """The sinusoidal encoding: columns 2i and 2i+1, sin and cos of pos / 10000^(2i/dim)."""
+    angle = np.arange(length)[:, None] / 10000 ** (np.arange(0, dim, 2) / dim)
+    encoding = np.empty((length, dim))
+    encoding[:, 0::2], encoding[:, 1::2] = np.sin(angle), np.cos(angle)
+    return encoding
+
+
+def positional_encodings():
+    encoding = positional_encoding(64, 64)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), width_ratios=(1, 1.3),
+                             layout="constrained")
+    image = axes[0].imshow(encoding, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    fig.colorbar(image, ax=axes[0], fraction=0.05)
+    axes[0].set_xlabel("column ($2i$: sin, $2i + 1$: cos)")
+    axes[0].set_ylabel("position")
+    axes[0].set_title("$\\mathrm{PE}$, 64 positions, $E = 64$")
+    offsets = np.arange(-10, 11)
+    for p, marker in zip((10, 30, 50), "ox+", strict=True):
+        axes[1].plot(offsets, encoding[p] @ encoding[p + offsets].T, marker=marker, ms=5,
+                     ls="-" if p == 10 else "none", label=f"$p = {p}$")
+    axes[1].set_xlabel("offset $q - p$")
+    axes[1].set_xticks(offsets[::5])
+    axes[1].set_ylabel("$\\mathrm{PE}_p \\cdot \\mathrm{PE}_q$")
+    axes[1].set_title("the dot product depends on $q - p$ only")
+    axes[1].grid(alpha=0.3)
+    axes[1].legend()
+    return save(fig)
+
+
+# ---------------------------------------------------------------- Chapter 13
+def _times(ax, x, y):
+    ax.add_patch(plt.Circle((x, y), 0.22, fc="#fff", ec="#335", zorder=3))
+    ax.text(x, y, "$\\times$", ha="center", va="center", zorder=4)
+
+
+def lstm_cell():
+    fig, ax = plt.subplots(figsize=(8.4, 4))
+    top = 2.4
+    ax.text(-0.1, top, "$c_{t-1}$", ha="right", va="center")
+    ax.text(9.1, top, "$c_t$", ha="left", va="center")
+    _path(ax, [(0, top), (2.18, top)])
+    _times(ax, 2.4, top)
+    _path(ax, [(2.62, top), (4.38, top)])
+    _plus(ax, 4.6, top)
+    _path(ax, [(4.82, top), (9.0, top)])
+    gates = {"f": (2.4, "$\\sigma$", "forget"), "i": (3.6, "$\\sigma$", "input"),
+             "g": (4.8, "tanh", "candidate"), "o": (6.0, "$\\sigma$", "output")}
+    for name, (x, text, role) in gates.items():
+        _box(ax, x, 0, text, width=0.8, height=0.55)
+        ax.text(x + 0.45, -0.45, f"${name}$", color="#224", va="center")
+        ax.text(x, -0.7, role, ha="center", va="top", fontsize=7, color="#555")
+    _path(ax, [(2.4, 0.28), (2.4, top - 0.22)])
+    _times(ax, 4.2, 1.2)
+    _path(ax, [(3.6, 0.28), (3.6, 1.2), (3.98, 1.2)])
+    _path(ax, [(4.8, 0.28), (4.8, 1.2), (4.42, 1.2)])
+    _path(ax, [(4.2, 1.42), (4.2, 1.8), (4.6, 1.8), (4.6, top - 0.22)])
+    _box(ax, 7.4, 1.25, "tanh", width=0.8, height=0.5)
+    _path(ax, [(7.4, top), (7.4, 1.5)])
+    _times(ax, 7.4, 0)
+    _path(ax, [(7.4, 1.0), (7.4, 0.22)])
+    _path(ax, [(6.4, 0), (7.18, 0)])
+    _path(ax, [(7.62, 0), (9.0, 0)])
+    ax.text(9.1, 0, "$h_t$", ha="left", va="center")
+    _box(ax, 4.2, -1.9, "$a = x_t W_{ih}^\\top + b_{ih} + h_{t-1} W_{hh}^\\top + b_{hh}$\n"
+         "$(N, 4H)$, in blocks $a_i, a_f, a_g, a_o$", width=7.0, height=0.8, color="#fff")
+    for x, _, _ in gates.values():
+        _path(ax, [(x, -1.5), (x, -0.98)], color="#888")
+    _path(ax, [(-0.3, -1.9), (0.7, -1.9)])
+    ax.text(-0.4, -1.9, "$h_{t-1}$", ha="right", va="center")
+    _path(ax, [(4.2, -3.0), (4.2, -2.3)])
+    ax.text(4.2, -3.1, "$x_t$", ha="center", va="top")
+    ax.text(4.5, top + 0.35, "backward along $c$: one step multiplies by $f$, elementwise "
+            "(no $W_{hh}$, no tanh$'$)", ha="center", va="bottom", color="#b22")
+    _blank(ax, (-1.1, 9.8), (-3.5, 3.2))
+    return save(fig)
+
+
+def _sigmoid(a):
+    return 0.5 * (1 + np.tanh(a / 2))  # never overflows
+
+
+def recurrent_setup(cell, forget_bias=0.0, hidden=32, steps=40, samples=16, seed=0):
+    """The capstone's setting at initialisation: ``(x, weight_ih, weight_hh, bias, grad_h_n)``.
+
+    ``x (steps, samples, 8)``: one-hot symbols; torch's initial weights
+    U(-1/sqrt(H), 1/sqrt(H)), one bias (``bias_ih + bias_hh`` in one), the
+    LSTM's forget-gate block raised by ``forget_bias``; a random gradient of
+    the last hidden state.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.eye(8)[rng.integers(0, 8, (steps, samples))]
+    gates = 4 if cell == "lstm" else 1
+    bound = 1 / math.sqrt(hidden)
+    w_ih, w_hh, bias = (rng.uniform(-bound, bound, shape) for shape in
+                        ((gates * hidden, 8), (gates * hidden, hidden), (gates * hidden,)))
+    bias[hidden:2 * hidden] += forget_bias if cell == "lstm" else 0.0
+    return x, w_ih, w_hh, bias, rng.standard_normal((samples, hidden))
+
+
+def gated_gradient_norms(cell, forget_bias=0.0):
+    """|gradient| reaching the input at each step, from a random one on the last state only.
+
+    Relative to the gradient reaching the last input (see ``recurrent_setup``).
+    """
+    x, w_ih, w_hh, bias, grad_h = recurrent_setup(cell, forget_bias)
+    steps, samples, hidden = x.shape[0], x.shape[1], w_hh.shape[1]
+    h, c, cache = np.zeros((samples, hidden)), np.zeros((samples, hidden)), []
+    for t in range(steps):
+        a = x[t] @ w_ih.T + h @ w_hh.T + bias
+        if cell == "rnn":
+            h = np.tanh(a)
+            cache.append(h)
+            continue
+        i, f, o = (_sigmoid(a[:, k * hidden:(k + 1) * hidden]) for k in (0, 1, 3))
+        g = np.tanh(a[:, 2 * hidden:3 * hidden])
+        cache.append((c, i, f, g, o))
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    grad_c, sizes = 0.0, []
+    for t in reversed(range(steps)):
+        if cell == "rnn":
+            grad_a = grad_h * (1 - cache[t] ** 2)
+        else:
+            c_prev, i, f, g, o = cache[t]
+            tanh_c = np.tanh(f * c_prev + i * g)
+            grad_c = grad_c + grad_h * o * (1 - tanh_c ** 2)
+            grad_a = np.concatenate([grad_c * g * i * (1 - i), grad_c * c_prev * f * (1 - f),
+                                     grad_c * i * (1 - g ** 2),
+                                     grad_h * tanh_c * o * (1 - o)], axis=1)
+            grad_c = grad_c * f
+        sizes.append(np.linalg.norm(grad_a @ w_ih))
+        grad_h = grad_a @ w_hh
+    sizes = np.array(sizes[::-1])
+    return sizes / sizes[-1]
+
+
+def gated_gradients():
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    t = np.arange(1, 41)
+    ax.plot(t, gated_gradient_norms("rnn"), "o-", ms=2.5, color="C3", label="tanh RNN")
+    for k, bias in enumerate((0.0, 1.0, 3.0)):
+        ax.plot(t, gated_gradient_norms("lstm", bias), "o-", ms=2.5, color=f"C{k}",
+                label=f"LSTM, forget bias + {bias:g}: $f \\approx$ {1 / (1 + math.exp(-bias)):.2f}")
+    ax.set_yscale("log")
+    ax.set_xlabel("step $t$ of 40 (the gradient enters at step 40)")
+    ax.set_ylabel("|gradient reaching $x_t$|, relative")
+    ax.set_title("the capstone's networks at initialisation, $H = 32$")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    return save(fig)
+
+
+# ---------------------------------------------------------------- Chapter 14
 def step_cost():
     m, d, k = 256, 512, 512
     parts = {"forward\n$XW^\\top$": m * d * k, "backward\n$\\bar{X} = GW$": m * d * k,
@@ -557,6 +919,10 @@ FIGURES = {
     "amsgrad": amsgrad, "conv-geometry": conv_geometry, "im2col": im2col,
     "pooling-ties": pooling_ties, "rnn-unrolled": rnn_unrolled,
     "rnn-gradients": rnn_gradients, "attention-masks": attention_masks,
+    "norm-axes": norm_axes, "norm-depth": norm_depth, "lr-schedules": lr_schedules,
+    "clipping": clipping, "transformer-block": transformer_block,
+    "positional-encodings": positional_encodings, "lstm-cell": lstm_cell,
+    "gated-gradients": gated_gradients,
     "step-cost": step_cost,
 }
 
