@@ -26,6 +26,9 @@ import numpy as np
 from dlmath import units
 
 _default_rng = np.random.default_rng(0)
+# A module's cache before its first forward (a unit may return None as a cache:
+# dropout_forward does in eval mode, and a student's unit may anywhere).
+_NO_FORWARD = object()
 
 
 def manual_seed(seed):
@@ -86,11 +89,11 @@ class Module:
     """
 
     training = True
-    _cache = None
+    _cache = _NO_FORWARD
 
     def __init__(self):
         self.training = True
-        self._cache = None
+        self._cache = _NO_FORWARD
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} defines no forward()")
@@ -103,7 +106,7 @@ class Module:
 
     def _saved(self):
         """The cache of the last forward; an error if there was none."""
-        if self._cache is None:
+        if self._cache is _NO_FORWARD:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
         return self._cache
 

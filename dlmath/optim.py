@@ -192,7 +192,9 @@ class LinearWarmupCosineLR(LRScheduler):
 class OneCycleLR(LRScheduler):
     """The one-cycle policy with torch's defaults (``OneCycleLR``): up to ``max_lr``, then down.
 
-    The optimizer's own rate is ignored, as in torch.
+    The optimizer's own rate is ignored, as in torch. Only the rate is
+    scheduled: the momentum (or Adam's ``betas[0]``) is not cycled, as with
+    torch's ``cycle_momentum=False`` (torch's default cycles it).
     """
 
     _schedule = "onecycle"
