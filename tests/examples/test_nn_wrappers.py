@@ -27,7 +27,6 @@ def solutions_folder():
         yield
 
 
-
 def rand(rng, *shape):
     return rng.standard_normal(shape)
 
@@ -93,7 +92,6 @@ def check_module(ours, twin, x, seed=0, call_twin=None):
     assert_close(grad_x, xt.grad, "input gradient")
     assert_param_grads(ours, twin)
     return ours, twin
-
 
 
 @pytest.mark.parametrize("bias", [True, False])
@@ -180,7 +178,6 @@ def test_rms_norm(shape, normalized, eps, affine):
                  rand(rng, *shape))
 
 
-
 BATCH_NORMS = {
     "1d_2d": (nn.BatchNorm1d, torch.nn.BatchNorm1d, (6, 3)),
     "1d_3d": (nn.BatchNorm1d, torch.nn.BatchNorm1d, (4, 3, 5)),
@@ -229,7 +226,6 @@ def test_batch_norm_rejects_wrong_dims():
         nn.BatchNorm2d(3)(np.ones((2, 3)))
 
 
-
 @pytest.mark.parametrize("p", [0.0, 0.3, 1.0])
 def test_dropout_in_eval_mode_is_the_identity(p):
     ours = nn.Dropout(p, rng=np.random.default_rng(0)).eval()
@@ -257,7 +253,6 @@ def test_dropout_while_training_masks_and_scales_consistently():
     np.testing.assert_array_equal(again(x), out)  # reproducible from the rng
 
 
-
 @pytest.mark.parametrize("padding_idx", [None, 2])
 def test_embedding(padding_idx):
     rng = np.random.default_rng(13)
@@ -271,7 +266,6 @@ def test_embedding(padding_idx):
     assert ours.backward(g) is None
     out_t.backward(t(g))
     assert_param_grads(ours, twin)
-
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
@@ -305,7 +299,6 @@ def test_loss_backward_defaults_to_an_upstream_gradient_of_one():
     criterion(pred, target)
     np.testing.assert_allclose(criterion.backward(), criterion.backward(1.0), **TOL)
     np.testing.assert_allclose(criterion.backward(-2.5), -2.5 * criterion.backward(), **TOL)
-
 
 
 def _states(rng, num_layers, n, hidden, kind):
@@ -380,7 +373,6 @@ def test_rnn_refuses_what_it_does_not_implement():
         nn.LSTM(3, 4)(np.ones((2, 3)))
 
 
-
 @pytest.mark.parametrize("num_heads, batch_first, is_causal, bias", [
     (2, True, False, True), (2, True, True, True), (3, False, False, True),
     (3, False, True, True), (1, True, True, False), (2, False, False, False)])
@@ -409,7 +401,6 @@ def test_multihead_attention_refuses_cross_attention():
     x = np.zeros((2, 3, 4))
     with pytest.raises(NotImplementedError, match="self-attention"):
         nn.MultiheadAttention(4, 2)(x, x + 1, x)
-
 
 
 def test_cnn_classifier():
@@ -485,7 +476,6 @@ def test_embedding_then_block_then_head_cross_entropy():
     loss_t.backward(t(g))
     for ours, twin in [(embed, embed_t), (block, block_t), (head, head_t)]:
         assert_param_grads(ours, twin)
-
 
 
 OPTIMIZERS = [
@@ -595,7 +585,6 @@ def test_clip_grad_norm(max_norm, norm_type):
     assert extra.grad is None
 
 
-
 def _schedulers(name, ours_opt, their_opt, steps):
     lr = torch.optim.lr_scheduler
     if name == "StepLR":
@@ -649,7 +638,6 @@ def test_one_cycle_refuses_steps_beyond_total():
         scheduler.step()
     with pytest.raises(ValueError, match="total"):
         scheduler.step()
-
 
 
 def test_mlp_training_loop_matches_torch():
