@@ -8,6 +8,7 @@ graded is recorded as a problem of its unit; imports outside the policy are
 recorded as flags.
 """
 
+import importlib.util
 import shutil
 import tempfile
 import zipfile
@@ -161,8 +162,11 @@ def _common_folder(infos: list[zipfile.ZipInfo]) -> str:
 def _vet(unit: str, data: bytes, loaded: LoadedSubmission) -> None:
     name = unit_file(unit)
     try:
-        source = data.decode("utf-8")
-    except UnicodeDecodeError:
+        data.decode("utf-8")
+        # the text Python itself will run: a UTF-8 byte order mark dropped, an encoding
+        # declared in the first lines obeyed (scanning anything else could miss an import)
+        source = importlib.util.decode_source(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError):
         loaded.problems[unit] = f"{name} is not a text file of Python source (not UTF-8)."
         return
     try:

@@ -356,6 +356,23 @@ def test_hiding_an_in_place_change_does_not_earn_inputs_unmodified(tmp_path):
     assert status["tampered"] == "failed"
 
 
+def test_the_import_scan_reads_the_source_as_python_runs_it(tmp_path):
+    """An encoding declaration (UTF-7) once hid an import from the report's flags, which
+    read the file as UTF-8; and a UTF-8 file saved with a byte order mark (as Windows
+    Notepad saves it), which Python runs, was refused as a syntax error."""
+    from grader.load.submission import load_submission
+
+    (tmp_path / "encoded").mkdir()
+    loaded = load_submission(HOSTILE / "encoded", tmp_path / "encoded")
+    assert any(flag.startswith("losses.py imports os:") for flag in loaded.flags), loaded.flags
+    (tmp_path / "bom").mkdir()
+    (tmp_path / "bom" / "losses.py").write_bytes(b"\xef\xbb\xbf" + (SOLUTIONS / "losses.py")
+                                                 .read_bytes())
+    (tmp_path / "scratch").mkdir()
+    loaded = load_submission(tmp_path / "bom", tmp_path / "scratch")
+    assert loaded.units == ["losses"] and not loaded.problems and not loaded.flags, loaded
+
+
 def _decoded(dtype: str, shape: tuple, data: bytes):
     """What the grader decodes from a reply frame the child wrote by hand."""
     from grader.child import codec
