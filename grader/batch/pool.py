@@ -66,7 +66,8 @@ def grade_class(submissions: Path, out: Path, jobs: int = 1, regrade: bool = Fal
     """
     _check_options(units, grade_options)
     students = discover(submissions)  # refuses name collisions before anything is graded
-    todo = [s for s in students if regrade or not store.is_done(out, s.name)]
+    todo = [s for s in students
+            if regrade or not store.is_done(out, s.name, grade_options.get("lang", "en"))]
     run = ClassRun([s.name for s in students], [s.name for s in todo],
                    [s.name for s in students if s not in todo])
     record = partial(_record, out=out, run=run, on_done=on_done or (lambda name: None),

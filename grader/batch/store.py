@@ -25,11 +25,13 @@ def write_atomic(path: Path, text: str) -> None:
 def save(out: Path, student: str, report: Report, lang: str = "en") -> None:
     """The student's JSON report, then (last, as the mark of completion) nothing else."""
     write_atomic(out / FEEDBACK / f"{student}.md", feedback_markdown(student, report, lang))
-    write_atomic(out / REPORTS / f"{student}.json", to_json(report))
+    write_atomic(out / REPORTS / f"{student}.json", to_json(report, lang=lang))
 
 
-def is_done(out: Path, student: str) -> bool:
-    return (out / REPORTS / f"{student}.json").exists()
+def is_done(out: Path, student: str, lang: str = "en") -> bool:
+    """Graded already, with feedback in ``lang`` (a report in another language is redone)."""
+    path = out / REPORTS / f"{student}.json"
+    return path.exists() and json.loads(path.read_text()).get("lang", "en") == lang
 
 
 def load_all(out: Path) -> dict[str, dict]:

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                                   names=args.capstones)
         render_capstones(capstones, console)
     if args.json:
-        args.json.write_text(to_json(report, capstones))
+        args.json.write_text(to_json(report, capstones, lang=args.lang))
     if report.grader_errors:
         return fail("grade", f"{len(report.grader_errors)} checks could not be graded because "
                              f"of a grader error ({', '.join(report.grader_errors)})", GRADER_ERROR)

@@ -4,7 +4,7 @@ Feedback quotes the submission, so every ``output`` goes through ``plain`` and
 is declared ``text``: Gradescope then shows it as typed, never as HTML or Markdown.
 """
 
-from grader.i18n import DEFAULT, text
+from grader.i18n import DEFAULT, about, text
 from grader.report.table import GRADER_ERROR, count_grader_errors, count_words
 from grader.score.rubric import load_rubric
 from grader.score.scoring import Report
@@ -16,12 +16,12 @@ TEXT = "text"
 
 def results(report: Report, visibility: str = "after_published", lang: str = DEFAULT) -> dict:
     """Gradescope's results for ``report``: details shown per ``visibility``, text in ``lang``."""
-    about = {c.id: c.about for checks in load_rubric().values() for c in checks}
+    abouts = {c.id: c.about for checks in load_rubric().values() for c in checks}
     tests = []
     for number, unit in enumerate(report.units, start=1):
         for index, check in enumerate(unit.checks, start=1):
             tests.append({
-                "name": f"{check.id}: {about.get(check.id, '')}".rstrip(": "),
+                "name": _name(check.id, abouts.get(check.id, ""), lang),
                 "name_format": TEXT,
                 "number": f"{number}.{index}",
                 "score": check.score,
@@ -41,6 +41,13 @@ def results(report: Report, visibility: str = "after_published", lang: str = DEF
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+
+
+def _name(check: str, english: str, lang: str) -> str:
+    """``<check id>: <what it grades>``, the words in ``lang``."""
+    if lang == DEFAULT or not english:
+        return f"{check}: {english}".rstrip(": ")
+    return text("gs_name", lang, check=check, about=about(english, lang))
 
 
 def _output(check, lang: str) -> str:

@@ -63,6 +63,13 @@ def phrase(english: str, lang: str = DEFAULT) -> str:
     return _translate(english, catalogue(lang))
 
 
+def about(english: str, lang: str = DEFAULT) -> str:
+    """A rubric check's ``about`` (what it grades) in ``lang``; as written if not translated."""
+    if lang == DEFAULT:
+        return english
+    return getattr(catalogue(lang), "ABOUT", {}).get(english, english)
+
+
 def check_lang(lang: str) -> str:
     """``lang`` if it is one of ``LANGS``; otherwise ``ValueError`` in one line."""
     if lang not in LANGS:

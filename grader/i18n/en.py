@@ -91,6 +91,46 @@ MESSAGES = {
     "sb_namespace": "own {names} namespace",
     "sb_namespaces": "own {names} namespaces",
     "sb_limits": "limits",
+    # the class report (grader.report.class_report) and class table (grader.report.class_table)
+    "cr_title": "# Class report",
+    "cr_students": "{count} students; maximum score {top:g}.",
+    "cr_stats": "Mean {mean:.2f}, median {median:g}, lowest {lowest:g}, highest {highest:g}.",
+    "cr_languages": "Feedback languages: {langs}.",
+    "cr_lang_count": "{lang} {count}",
+    "cr_histogram": "![score histogram]({file})",
+    "cr_rates_title": "## Pass rate per check, worst first",
+    "cr_rates_image": "![pass rates]({file})",
+    "cr_denominators": ("Each rate is out of all {count} students (n): a unit a student did not "
+                        "submit fails its checks."),
+    "cr_not_submitted": " Not submitted: {units}.",
+    "cr_unit_by": "{unit} by {count}",
+    "cr_sep": ", ",
+    "cr_errors_left_out": " Students the grader could not grade on a check are left out of its n.",
+    "cr_rates_header": "| check | passed / n | rate |",
+    "cr_rates_header_errors": " grader errors |",
+    "cr_warning": ("> **Warning: {count} could not be graded because of a grader error: these are "
+                   "not the students' fault.** They count in no pass rate; fix the grader and "
+                   "regrade the students listed below."),
+    "cr_errors_title": "## Checks the grader could not grade",
+    "cr_errors_students": "**{check}**: {count} ({students})",
+    "cr_failures_title": "## Most common failure messages",
+    "cr_failures_note": ("Messages that differ only in their numbers are counted together; each "
+                         "group shows one real message."),
+    "count_check": "{count} checks",
+    "count_student": "{count} students",
+    "count_submission": "{count} submissions",
+    "ct_none": "No submissions found.",
+    "ct_title": "class grades",
+    "ct_student": "student",
+    "ct_total": "total / {top:g}",
+    "ct_files": ("Grades: {grades}\nClass report: {report}\nPer-student reports: {reports}/ and "
+                 "feedback: {feedback}/"),
+    "ct_errors_warning": ("WARNING: {count} could not be graded because of a grader error: these "
+                          "are not the students' fault."),
+    "ct_errors_rest": (" Their units are marked ! above; they count in no pass rate. Fix the "
+                       "grader and regrade: {students}"),
+    "ct_weak": "WARNING: {count} not fully sandboxed:",
+    "ct_weak_sep": "; ",
     # reports: a student's Markdown feedback (grader.report.markdown)
     "md_title": "# Feedback for {student}",
     "md_score": "**Score: {score:g} / {max_score:g}**",
@@ -105,6 +145,7 @@ MESSAGES = {
     "gs_not_graded": ("Not graded: the grader failed on this check, not your code; this is not "
                       "your fault. Tell your instructor. What went wrong: "),
     "gs_passed": "passed",
+    "gs_name": "{check}: {about}",
     "gs_received": "Received: {files}.",
     "gs_no_files": "no unit files",
     "gs_flag": "Flag: {flag}",

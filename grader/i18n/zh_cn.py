@@ -14,6 +14,7 @@ order. What none of them knows stays English.
 import re
 
 from grader.i18n import zh_cn_checks as _checks
+from grader.i18n.zh_cn_rubric import ABOUT  # noqa: F401 (read by grader.i18n.about)
 
 MESSAGES = {
     # grader.feedback.expect
@@ -97,6 +98,43 @@ MESSAGES = {
     "sb_namespace": "独立的 {names} 命名空间",
     "sb_namespaces": "独立的 {names} 命名空间",
     "sb_limits": "资源限制",
+    # grader.report.class_report, grader.report.class_table
+    "cr_title": "# 班级报告",
+    "cr_students": "{count} 名学生；满分 {top:g}。",
+    "cr_stats": "平均 {mean:.2f}，中位数 {median:g}，最低 {lowest:g}，最高 {highest:g}。",
+    "cr_languages": "反馈语言：{langs}。",
+    "cr_lang_count": "{lang} {count} 名",
+    "cr_histogram": "![分数直方图]({file})",
+    "cr_rates_title": "## 各项检查的通过率（从低到高）",
+    "cr_rates_image": "![通过率]({file})",
+    "cr_denominators": ("每个通过率都以全部 {count} 名学生为分母 (n)：学生没有提交的单元，"
+                        "其检查都算未通过。"),
+    "cr_not_submitted": "未提交：{units}。",
+    "cr_unit_by": "{unit} {count} 人",
+    "cr_sep": "、",
+    "cr_errors_left_out": "某项检查上评分器无法评分的学生不计入该项的 n。",
+    "cr_rates_header": "| 检查 | 通过 / n | 通过率 |",
+    "cr_rates_header_errors": " 评分器错误 |",
+    "cr_warning": ("> **警告：{count}因评分器出错而无法评分：这不是学生的错。** "
+                   "它们不计入任何通过率；请修好评分器，再为下面列出的学生重新评分。"),
+    "cr_errors_title": "## 评分器无法评分的检查",
+    "cr_errors_students": "**{check}**：{count}（{students}）",
+    "cr_failures_title": "## 最常见的未通过信息",
+    "cr_failures_note": "只有数字不同的信息合并计数；每组展示一条真实的信息。",
+    "count_check": "{count} 项检查",
+    "count_student": "{count} 名学生",
+    "count_submission": "{count} 份提交",
+    "ct_none": "没有找到提交。",
+    "ct_title": "班级成绩",
+    "ct_student": "学生",
+    "ct_total": "总分 / {top:g}",
+    "ct_files": ("成绩：{grades}\n班级报告：{report}\n"
+                 "每名学生的报告：{reports}/，反馈：{feedback}/"),
+    "ct_errors_warning": "警告：{count}因评分器出错而无法评分：这不是学生的错。",
+    "ct_errors_rest": ("它们的单元在上表中标有 !；它们不计入任何通过率。"
+                       "请修好评分器并重新评分：{students}"),
+    "ct_weak": "警告：{count}没有在完整的沙箱中运行：",
+    "ct_weak_sep": "；",
     # grader.report.markdown
     "md_title": "# {student} 的反馈",
     "md_score": "**得分：{score:g} / {max_score:g}**",
@@ -109,6 +147,7 @@ MESSAGES = {
     # grader.gradescope
     "gs_not_graded": "未评分：出错的是评分器，不是你的代码；这不是你的错。请告诉教师。出错原因：",
     "gs_passed": "通过",
+    "gs_name": "{check}：{about}",
     "gs_received": "收到：{files}。",
     "gs_no_files": "没有单元文件",
     "gs_flag": "标记：{flag}",

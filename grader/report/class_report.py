@@ -17,6 +17,7 @@ from statistics import mean, median
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from grader.i18n import DEFAULT, text
 from grader.text import markdown_cell, markdown_escape, plural
 
 HISTOGRAM, PASS_RATES = "score_histogram.png", "pass_rates.png"
@@ -26,7 +27,7 @@ EXAMPLE_LIMIT = 600
 SHOWN_RATES = 30
 # A number on its own (not the 32 of float32 or the 2 of conv2d): what varies between students.
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w])", re.IGNORECASE)
-_HINT = "Likely mistake: "
+_HINTS = re.compile("Likely mistake: |可能的错误：")  # each catalogue's words for it
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _most_common(messages: Counter) -> str:
 
 
 def _key(feedback: str) -> str:
-    hint = feedback.split(_HINT, 1)
+    hint = _HINTS.split(feedback, 1)
     return _NUMBER.sub("#", hint[1] if len(hint) == 2 else feedback)
 
 
@@ -127,28 +128,35 @@ def _missing_units(reports: dict[str, dict]) -> Counter:
                    if unit["status"] == MISSING)
 
 
+def class_lang(reports: dict[str, dict]) -> str:
+    """The language the students' feedback was written in (``lang`` in their reports, English
+    when absent), if they all share one; English otherwise."""
+    langs = {report.get("lang", DEFAULT) for report in reports.values()}
+    return langs.pop() if len(langs) == 1 else DEFAULT
+
+
 def write_class_report(reports: dict[str, dict], out: Path) -> str:
-    """Write the plots into ``out``; return the Markdown report."""
+    """Write the plots into ``out``; return the Markdown report, in the students' language."""
+    lang = class_lang(reports)
     scores = [r["score"] for r in reports.values()]
     top = max((r["max_score"] for r in reports.values()), default=0)
     rates = pass_rates(reports)
     _save(histogram_figure(scores, top), out / HISTOGRAM)
     _save(rates_figure(rates, len(reports)), out / PASS_RATES)
     errors = grader_errors(reports)
-    lines = ["# Class report", ""]
-    lines += _grader_error_warning(errors)
-    lines.append(f"{len(scores)} students; maximum score {top:g}.")
+    lines = [text("cr_title", lang), ""]
+    lines += _grader_error_warning(errors, lang)
+    lines.append(text("cr_students", lang, count=len(scores), top=top))
     if scores:
-        lines.append(f"Mean {mean(scores):.2f}, median {median(scores):g}, "
-                     f"lowest {min(scores):g}, highest {max(scores):g}.")
-    lines += ["", f"![score histogram]({HISTOGRAM})", "",
-              "## Pass rate per check, worst first", "", _denominators(reports, errors), "",
-              f"![pass rates]({PASS_RATES})", ""]
-    lines += _rates_table(rates, bool(errors))
-    lines += _grader_error_section(errors)
-    lines += ["", "## Most common failure messages", "",
-              "Messages that differ only in their numbers are counted together; "
-              "each group shows one real message.", ""]
+        lines.append(text("cr_stats", lang, mean=mean(scores), median=median(scores),
+                          lowest=min(scores), highest=max(scores)))
+    lines += _languages(reports, lang)
+    lines += ["", text("cr_histogram", lang, file=HISTOGRAM), "",
+              text("cr_rates_title", lang), "", _denominators(reports, errors, lang), "",
+              text("cr_rates_image", lang, file=PASS_RATES), ""]
+    lines += _rates_table(rates, bool(errors), lang)
+    lines += _grader_error_section(errors, lang)
+    lines += ["", text("cr_failures_title", lang), "", text("cr_failures_note", lang), ""]
     for check, failures in common_failures(reports).items():
         lines.append(f"**{markdown_escape(check)}**")
         lines += [f"- {f.count} x {_quote(f.example)}" for f in failures]
@@ -161,20 +169,31 @@ def _quote(message: str) -> str:
     return markdown_escape(message, EXAMPLE_LIMIT).replace("\n", "\n  ")
 
 
-def _denominators(reports: dict[str, dict], errors: dict) -> str:
-    text = (f"Each rate is out of all {len(reports)} students (n): a unit a student did not "
-            "submit fails its checks.")
+def _languages(reports: dict[str, dict], lang: str) -> list[str]:
+    """A line saying which languages the feedback is in, when the students' differ."""
+    langs = Counter(report.get("lang", DEFAULT) for report in reports.values())
+    if len(langs) < 2:
+        return []
+    each = text("cr_sep", lang).join(text("cr_lang_count", lang, lang=name, count=count)
+                                     for name, count in sorted(langs.items()))
+    return [text("cr_languages", lang, langs=each)]
+
+
+def _denominators(reports: dict[str, dict], errors: dict, lang: str = DEFAULT) -> str:
+    words = text("cr_denominators", lang, count=len(reports))
     missing = _missing_units(reports)
     if missing:
-        text += " Not submitted: " + ", ".join(
-            f"{markdown_escape(unit)} by {count}" for unit, count in sorted(missing.items())) + "."
+        words += text("cr_not_submitted", lang, units=text("cr_sep", lang).join(
+            text("cr_unit_by", lang, unit=markdown_escape(unit), count=count)
+            for unit, count in sorted(missing.items())))
     if errors:
-        text += " Students the grader could not grade on a check are left out of its n."
-    return text
+        words += text("cr_errors_left_out", lang)
+    return words
 
 
-def _rates_table(rates: list[Rate], with_errors: bool) -> list[str]:
-    header = "| check | passed / n | rate |" + (" grader errors |" if with_errors else "")
+def _rates_table(rates: list[Rate], with_errors: bool, lang: str = DEFAULT) -> list[str]:
+    header = text("cr_rates_header", lang) + (text("cr_rates_header_errors", lang)
+                                              if with_errors else "")
     rule = "|---|---:|---:|" + ("---:|" if with_errors else "")
     rows = []
     for r in rates:
@@ -184,24 +203,31 @@ def _rates_table(rates: list[Rate], with_errors: bool) -> list[str]:
     return [header, rule, *rows]
 
 
-def _grader_error_warning(errors: dict[str, list]) -> list[str]:
+def _grader_error_warning(errors: dict[str, list], lang: str = DEFAULT) -> list[str]:
     total = sum(len(found) for found in errors.values())
     if not total:
         return []
-    return [f"> **Warning: {plural(total, 'check')} could not be graded because of a grader error: "
-            "these are not the students' fault.** They count in no pass rate; fix the "
-            "grader and regrade the students listed below.", ""]
+    return [text("cr_warning", lang, count=count_of(total, "check", lang)), ""]
 
 
-def _grader_error_section(errors: dict[str, list[tuple[str, str]]]) -> list[str]:
+def _grader_error_section(errors: dict[str, list[tuple[str, str]]],
+                          lang: str = DEFAULT) -> list[str]:
     if not errors:
         return []
-    lines = ["", "## Checks the grader could not grade", ""]
+    lines = ["", text("cr_errors_title", lang), ""]
     for check, found in errors.items():
-        students = ", ".join(markdown_escape(student) for student, _ in found)
-        lines += [f"**{markdown_escape(check)}**: {plural(len(found), 'student')} ({students})",
+        students = text("cr_sep", lang).join(markdown_escape(student) for student, _ in found)
+        lines += [text("cr_errors_students", lang, check=markdown_escape(check),
+                       count=count_of(len(found), "student", lang), students=students),
                   f"- {_quote(found[0][1])}", ""]
     return lines
+
+
+def count_of(count: int, noun: str, lang: str = DEFAULT) -> str:
+    """``1 check``, ``2 students``, ``3 submissions``, in ``lang`` (nouns of the catalogues)."""
+    if lang == DEFAULT:
+        return plural(count, noun)
+    return text(f"count_{noun}", lang, count=count)
 
 
 def histogram_figure(scores: list[float], top: float) -> Figure:
