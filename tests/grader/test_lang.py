@@ -7,6 +7,7 @@ buggy submission graded in zh-CN gets Chinese feedback with the same statuses
 and points; an unknown language is refused in one line before any work.
 """
 
+import json
 import re
 import string
 import subprocess
@@ -28,6 +29,7 @@ from grader.report.json_report import to_json
 from grader.report.markdown import feedback_markdown
 from grader.report.table import render as render_table
 from grader.score.outcome import classify
+from grader.units import UNITS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BUGS = {(b.unit, b.name): b for b in load_bank()}
@@ -277,3 +279,95 @@ def test_an_unknown_language_is_refused_in_one_line(command, tmp_path):
 def test_the_engine_refuses_an_unknown_language_before_loading(tmp_path):
     with pytest.raises(ValueError, match="--lang 'fr'"):
         grade(tmp_path / "does-not-exist", lang="fr")
+
+
+# ----------------------------------------------------------------- no English left in zh-CN
+
+# A run of ASCII letters counts as an English word unless it is code: a chunk (between spaces
+# and Chinese punctuation) holding any of _ . = ( ) [ ] / * + | < > or a digit (relu_forward,
+# float32, x=(2, 3), numpy.random.default_rng), one letter (x, p, N), a name in CamelCase or
+# capitals (NumPy, ValueError, LSTM), text in `backticks` or 'quotes', or one of the names
+# below (argument names of the contract, dtypes, types, torch and NumPy names).
+_CODE = re.compile(r"[_.=()\[\]/*+|<>\d]")
+_CHUNK = re.compile(r"[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff\u2018-\u201f、]+")
+CODE_WORDS = {
+    "torch", "numpy", "none", "true", "false", "nan", "inf", "dtype", "cache", "out", "ndarray",
+    "tuple", "list", "dict", "str", "int", "float", "nonetype", "bool", "weight", "bias",
+    "input", "target", "query", "key", "value", "indices", "momentum", "eps", "dim",
+    "reduction", "mean", "sum", "seed", "training", "lr", "param", "grad", "state", "output",
+    "logits", "gamma", "dampening", "tanh", "erf", "sin", "cos", "sqrt", "exp", "log", "floor",
+    "relu", "sigmoid", "softmax", "dropout", "padding", "stride", "approximate",
+}
+
+
+def english_words(feedback: str) -> list[str]:
+    """The words of ``feedback`` that are English prose, not code (see ``CODE_WORDS``)."""
+    feedback = re.sub(r"`[^`]*`|'[^']*'", " ", feedback)
+    words = []
+    for chunk in _CHUNK.findall(feedback):
+        word = chunk.strip(",;:!?\"")
+        if (_CODE.search(chunk) or not re.fullmatch(r"[A-Za-z]+(?:[-'][A-Za-z]+)*", word)
+                or len(word) == 1
+                or word.lower() in CODE_WORDS
+                or re.fullmatch(r"[A-Z][a-z]*(?:[A-Z][a-z]*)+|[A-Z]+", word)):
+            continue
+        words.append(word)
+    return words
+
+
+def test_the_english_word_counter():
+    assert english_words("relu_backward（x 的形状为 (2,)）：应为 0，得到 0.9。") == []
+    assert english_words("dropout_forward（p=0.1）抛出了 ValueError；NumPy 和 LSTM，weight") == []
+    assert english_words("x 的形状为 (2, 3), the default hyper-parameters") == \
+           ["the", "default", "hyper-parameters"]
+    assert english_words("for float32 inputs") == ["for", "inputs"]
+
+
+# Bugs whose feedback is written by the checks themselves (expect(..., "sentence")), by an
+# Evidence diagnosis, and by long contexts: dropout's dropped fraction, conv's grad_x in layers.
+PROSE_BUGS = {"training": "dropout_p_is_keep_probability", "conv": "true_convolution"}
+
+
+@pytest.fixture(scope="module")
+def chinese_prose(tmp_path_factory) -> list:
+    folder = tmp_path_factory.mktemp("prose")
+    for unit, name in PROSE_BUGS.items():
+        (folder / f"{unit}.py").write_text(BUGS[unit, name].source())
+    return _checks(grade(folder, list(PROSE_BUGS), lang="zh-CN"))
+
+
+def test_zh_cn_feedback_has_no_english_sentence_left(graded, chinese_prose):
+    failed = [c for c in _checks(graded["zh-CN"]) + chinese_prose if c.status != "passed"]
+    assert {c.id.split("/")[0] for c in failed} >= {*GRADED, *PROSE_BUGS}
+    left = {c.id: english_words(c.feedback) for c in failed}
+    assert not {check: words for check, words in left.items() if words}, \
+        {c.id: c.feedback for c in failed if left[c.id]}
+
+
+def test_every_rubric_check_has_chinese_words_for_gradescope():
+    from grader.i18n import about
+    from grader.score.rubric import load_rubric
+
+    untranslated = [c.id for checks in load_rubric().values() for c in checks
+                    if not CJK.search(about(c.about, "zh-CN"))]
+    assert not untranslated
+
+
+def test_sandbox_line_and_class_report_in_zh_cn(graded, tmp_path):
+    from grader.report.class_report import write_class_report
+    from grader.report.json_report import to_json
+    from grader.report.table import confinement_summary
+
+    chinese = graded["zh-CN"]
+    line, _ = confinement_summary({"level": "full", "filesystem": "allow-list (...)",
+                                   "pid": True, "net": True, "user": True, "seccomp": True,
+                                   "limits": {"memory": 1}}, "zh-CN")
+    assert line == "沙箱：完整（白名单文件系统，独立的 pid/net/user 命名空间，seccomp，资源限制）"
+    stored = json.loads(to_json(chinese, lang="zh-CN"))
+    assert stored["lang"] == "zh-CN" and "lang" not in json.loads(to_json(graded["en"]))
+    report = write_class_report({"ana": stored, "bo": stored}, tmp_path)
+    assert report.startswith("# 班级报告\n") and "## 最常见的未通过信息" in report
+    prose = re.sub(r"\*\*[^*]*\*\*|^- .*$|^\|.*$|!\[[^]]*\]\([^)]*\)", "", report, flags=re.M)
+    assert [w for w in english_words(prose) if w not in UNITS] == [], prose  # unit names stay
+    names = [t["name"] for t in results(chinese, "visible", "zh-CN")["tests"]]
+    assert all(CJK.search(name) for name in names)
