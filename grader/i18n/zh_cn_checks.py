@@ -236,8 +236,9 @@ PATTERNS = [
     (r"divide by zero encountered in (\w+)", "{0} 中出现除以零"),
     (r"invalid value encountered in (\w+)", "{0} 中出现无效值"),
     # contexts that are more than a list of shapes
-    (r"(.+) and an attn_mask whose rows (\d+) and (\d+) are all False",
-     "{0}，attn_mask 的第 {1} 行和第 {2} 行全为 False"),
+    (r"(.+) and an attn_mask whose rows (\d+) and (\d+) are all False(: .+)?",
+     lambda shapes, one, two, what: f"{shapes}，attn_mask 的第 {one} 行和第 {two} 行全为 False"
+                                   f"{what.replace(': ', '：', 1)}"),
     (r"for (embedding|GELU) (\w+) of two run as (.+?) \((.*)\)",
      lambda kind, name, order, shapes: f"{_TWO[kind]}{name}，"
                                        f"按“{order}”的顺序运行（{shapes}）"),
