@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
         capstones = run_capstones(args.path, sandbox_mode=args.sandbox,
                                   names=args.capstones)
-        render_capstones(capstones, console)
+        render_capstones(capstones, console, lang=args.lang)
     if args.json:
         args.json.write_text(to_json(report, capstones, lang=args.lang))
     if report.grader_errors:

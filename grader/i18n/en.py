@@ -131,6 +131,18 @@ MESSAGES = {
                        "grader and regrade: {students}"),
     "ct_weak": "WARNING: {count} not fully sandboxed:",
     "ct_weak_sep": "; ",
+    # the capstones' table (grader.report.table.render_capstones)
+    "cap_title": "capstones (no points)",
+    "cap_capstone": "capstone",
+    "cap_metric": "metric",
+    "cap_reached": "reached",
+    "cap_target": "target",
+    "cap_baseline": "baseline",
+    "cap_seconds": "seconds",
+    "cap_yes": "yes",
+    "cap_no": "no",
+    "cap_baseline_is": "{name}: baseline = {what}{extra}",
+    "cap_writes": "{name} writes:",
     # reports: a student's Markdown feedback (grader.report.markdown)
     "md_title": "# Feedback for {student}",
     "md_score": "**Score: {score:g} / {max_score:g}**",

@@ -135,6 +135,18 @@ MESSAGES = {
                        "请修好评分器并重新评分：{students}"),
     "ct_weak": "警告：{count}没有在完整的沙箱中运行：",
     "ct_weak_sep": "；",
+    # grader.report.table.render_capstones
+    "cap_title": "综合项目（不计分）",
+    "cap_capstone": "项目",
+    "cap_metric": "指标",
+    "cap_reached": "达到值",
+    "cap_target": "目标",
+    "cap_baseline": "基线",
+    "cap_seconds": "秒",
+    "cap_yes": "是",
+    "cap_no": "否",
+    "cap_baseline_is": "{name}：基线 = {what}{extra}",
+    "cap_writes": "{name} 生成的文本：",
     # grader.report.markdown
     "md_title": "# {student} 的反馈",
     "md_score": "**得分：{score:g} / {max_score:g}**",

@@ -235,6 +235,12 @@ PATTERNS = [
     (r"underflow encountered in (\w+)", "{0} 中发生下溢"),
     (r"divide by zero encountered in (\w+)", "{0} 中出现除以零"),
     (r"invalid value encountered in (\w+)", "{0} 中出现无效值"),
+    # the capstones (grader.run.capstones)
+    (r"reached its target\.", "达到了目标。"),
+    (r"below its target\.", "低于目标。"),
+    (r"training raised (\w+): (?P<code>.*)", "训练时抛出了 {0}: {1}"),
+    (r"training sent back a malformed result\.", "训练发回了格式错误的结果。"),
+    (r"training (.+)\.", "训练{0}。"),
     # contexts that are more than a list of shapes
     (r"(.+) and an attn_mask whose rows (\d+) and (\d+) are all False(: .+)?",
      lambda shapes, one, two, what: f"{shapes}，attn_mask 的第 {one} 行和第 {two} 行全为 False"

@@ -176,24 +176,26 @@ def _styled(status: str, lang: str = DEFAULT):
     return rich_text(f"[{STYLE.get(status, 'white')}]{rich_escape(status_words(status, lang))}[/]")
 
 
-def render_capstones(results: list, console: Console) -> None:
-    """Each capstone's metric beside its target (capstones earn no points)."""
-    table = Table(title="capstones (no points)")
-    for column in ("capstone", "metric", "reached", "target", "baseline", "seconds", ""):
-        table.add_column(column)
+def render_capstones(results: list, console: Console, lang: str = DEFAULT) -> None:
+    """Each capstone's metric beside its target (capstones earn no points), framed in ``lang``."""
+    table = Table(title=text("cap_title", lang))
+    for column in ("capstone", "metric", "reached", "target", "baseline", "seconds"):
+        table.add_column(text(f"cap_{column}", lang))
+    table.add_column("")
     for r in results:
         value = "-" if r.value is None else f"{r.value:.4g}"
         baseline = "-" if r.baseline is None else f"{r.baseline:.4g}"
         seconds = "-" if r.seconds is None else f"{r.seconds:.1f}"
-        verdict = "[green]yes[/]" if r.reached else f"[red]no[/] {rich_escape(r.message)}"
+        verdict = (f"[green]{text('cap_yes', lang)}[/]" if r.reached else
+                   f"[red]{text('cap_no', lang)}[/] {rich_escape(phrase(r.message, lang))}")
         table.add_row(rich_escape(r.name), rich_escape(r.metric), value, f"{r.target:.4g}",
                       baseline, seconds, rich_text(verdict))
     console.print(table)
     for r in results:
         if r.baseline is not None:
             extra = "".join(f", {key} {number:.4g}" for key, number in r.details.items())
-            console.print(f"{rich_escape(r.name)}: baseline = {rich_escape(r.baseline_is)}"
-                          f"{rich_escape(extra)}", highlight=False)
+            console.print(rich_escape(text("cap_baseline_is", lang, name=r.name,
+                                           what=r.baseline_is, extra=extra)), highlight=False)
         if r.sample:
-            console.print(f"{rich_escape(r.name)} writes:", highlight=False)
+            console.print(rich_escape(text("cap_writes", lang, name=r.name)), highlight=False)
             console.print(Text(r.sample), highlight=False)
