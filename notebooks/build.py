@@ -18,14 +18,15 @@ Inline questions. Three more markers make a question cell, each with an id:
     # %% check: UNIT-qN points=P                its check (autograded)
 
 Such a cell carries ``metadata.dlmath.question`` (its id, kind and points).
-A check cell holds only what students may see (that the answer is set); its
-key, the assertion that grades it, lives in ``docs/answers-notebooks.toml``,
-which is never shipped to students before the deadline and whose lines the
-leak check refuses. :func:`as_nbgrader` turns a lesson notebook into
-nbgrader's source version: a written answer becomes a manually graded
-solution cell, a short answer a solution cell, and its check a locked,
-autograded test cell whose key sits between ``### BEGIN/END HIDDEN TESTS``
-(nbgrader removes that region from what it releases).
+The points are stated there only: the prose that asks "**Question N (...,
+P points).**" must say the same, or the build fails. A check cell holds only
+what students may see (that the answer is set); its key, the assertion that
+grades it, lives in ``docs/answers-notebooks.toml``, which is never shipped
+to students before the deadline and whose lines the leak check refuses;
+``--check`` fails on a check without a key or a key without a check.
+``grader.authoring.questions`` turns the question cells into nbgrader cells,
+keys hidden, when ``dlmath nbgrader`` builds the course (the one definition
+of that step, which this script imports).
 
 Translations. ``notebooks/zh-CN/<unit>.ipynb`` is the same notebook with its
 Markdown prose in simplified Chinese: the same source ``src/<unit>.py`` (so
@@ -46,20 +47,18 @@ from pathlib import Path
 
 import nbformat
 
-try:  # Python 3.11 and later
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover (Python 3.10)
-    import tomli as tomllib
+from grader.authoring.questions import KEYS, load_keys, question_of
+from grader.compat import tomllib
 
 HERE = Path(__file__).resolve().parent
-KEYS = HERE.parent / "docs" / "answers-notebooks.toml"
 SOURCES = HERE / "src"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 MARKDOWN, CODE = "# %% [markdown]", "# %%"
 QUESTION = re.compile(r"# %%(?P<markdown> \[markdown\])? (?P<kind>answer|check): "
                       r"(?P<id>[a-z0-9][a-z0-9-]*)(?: points=(?P<points>\d+(?:\.\d+)?))?$")
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-SCHEMA_VERSION = 3
+# the heading of a question's prose: "**Question 2 (numeric, 1 point).**"
+ASKED = re.compile(r"\*\*Question (?P<number>\d+) \((?:[^)]*, )?(?P<points>\d+(?:\.\d+)?) "
+                   r"points?\)\.\*\*")
 EXERCISES_MARKER = "<!-- dlmath:exercises -->"
 LANGUAGES = {"zh-CN": "simplified Chinese"}  # folder of each translation: its language
 
@@ -133,62 +132,6 @@ def _question(match, where):
     return question
 
 
-def nbgrader_metadata(question):
-    """The nbgrader metadata of a question cell, from its ``dlmath.question``."""
-    kind, grade_id = question["kind"], question["id"]
-    if kind == "written":  # a manually graded answer
-        return {"grade": True, "solution": True, "locked": False, "points": question["points"],
-                "grade_id": grade_id, "schema_version": SCHEMA_VERSION}
-    if kind == "answer":  # where the student sets the short answer
-        return {"grade": False, "solution": True, "locked": False, "grade_id": grade_id,
-                "schema_version": SCHEMA_VERSION}
-    return {"grade": True, "solution": False, "locked": True, "points": question["points"],
-            "grade_id": f"{grade_id}-check", "schema_version": SCHEMA_VERSION}
-
-
-def load_keys(path=KEYS):
-    """``{question id: the assertion that grades it}``, from ``docs/answers-notebooks.toml``."""
-    with open(path, "rb") as f:
-        return {qid: entry["check"] for qid, entry in tomllib.load(f).items()}
-
-
-def as_nbgrader(nb, keys=None):
-    """Make ``nb``'s question cells nbgrader cells (in place), keys hidden; return ``nb``."""
-    keys = load_keys() if keys is None else keys
-    for cell in nb.cells:
-        question = cell.metadata.get("dlmath", {}).get("question")
-        if not question:
-            continue
-        cell.metadata["nbgrader"] = nbgrader_metadata(question)
-        if question["kind"] == "check":
-            if question["id"] not in keys:
-                raise SourceError(f"no key for {question['id']} in {KEYS.name}")
-            cell.source = (f"{cell.source}\n{BEGIN_HIDDEN}\n{keys[question['id']]}\n"
-                           f"{END_HIDDEN}")
-    return nb
-
-
-def strip_hidden(source):
-    """``source`` without its ``### BEGIN/END HIDDEN TESTS`` regions (what students see)."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if line.strip() == BEGIN_HIDDEN:
-            hidden = True
-        elif line.strip() == END_HIDDEN:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
-
-
-def for_students(nb):
-    """Remove the hidden regions of every cell of ``nb`` (in place); return ``nb``."""
-    for cell in nb.cells:
-        if BEGIN_HIDDEN in cell.source:
-            cell.source = strip_hidden(cell.source)
-    return nb
-
-
 def build(source):
     """The notebook (an ``nbformat`` node) for one source file."""
     unit = source.stem
@@ -201,6 +144,7 @@ def build(source):
         if question:
             cell.metadata["dlmath"] = {"question": question}
         cells.append(cell)
+    _check_stated_points(cells, unit, source)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
@@ -209,6 +153,22 @@ def build(source):
     }
     nbformat.validate(nb)
     return nb
+
+
+def _check_stated_points(cells, unit, source):
+    """Raise :class:`SourceError` if the prose gives a question other points than its marker."""
+    points = {q["id"]: q.get("points") for q in map(question_of, cells) if q and "points" in q}
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            continue
+        for asked in ASKED.finditer(cell.source):
+            qid = f"{unit}-q{asked['number']}"
+            if qid not in points:
+                raise SourceError(f"{source}: Question {asked['number']} has no graded "
+                                  f"cell (no '# %% ... {qid} points=' marker)")
+            if float(asked["points"]) != points[qid]:
+                raise SourceError(f"{source}: Question {asked['number']} says "
+                                  f"{asked['points']} point(s), its marker {points[qid]:g}")
 
 
 def render(source):
@@ -223,7 +183,7 @@ def _text(nb):
 def translatable(cell):
     """Whether a cell of a lesson notebook is prose to translate (not code, not the
     exercise-list marker, not a written answer, which is the student's)."""
-    question = cell.metadata.get("dlmath", {}).get("question")
+    question = question_of(cell)
     return (cell.cell_type == "markdown" and cell.source != EXERCISES_MARKER
             and not (question and question["kind"] == "written"))
 
@@ -344,8 +304,26 @@ def check():
     for notebook in sorted(HERE.glob("*.ipynb")):
         if notebook.name not in expected:
             problems.append(f"{notebook.name} has no source src/{notebook.stem}.py")
+    problems += check_keys()
     for lang in LANGUAGES:
         problems += check_translations(lang)
+    return problems
+
+
+def check_keys(keys=None):
+    """Problems with the keys: a check cell without one, or a key of a unit with a source
+    that no check cell of that unit uses (stale)."""
+    keys = load_keys() if keys is None else keys
+    where = f"docs/{KEYS.name}"
+    problems, stems = [], {source.stem for source in sources()}
+    checks = {question["id"] for source in sources()
+              for *_, question in parse_cells(source.read_text(), str(source))
+              if question and question["kind"] == "check"}
+    problems += [f"src/{qid.rsplit('-q', 1)[0]}.py: {qid} has no key in {where}"
+                 for qid in sorted(checks - set(keys))]
+    problems += [f"src/{qid.rsplit('-q', 1)[0]}.py: {where} holds a key for {qid}, which "
+                 "has no check cell (stale)"
+                 for qid in sorted(set(keys) - checks) if qid.rsplit("-q", 1)[0] in stems]
     return problems
 
 

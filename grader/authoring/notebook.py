@@ -13,6 +13,14 @@ end come the check cells:
   test region. nbgrader releases these cells empty and puts their source back
   when it autogrades.
 
+The lesson's inline questions (``grader.authoring.questions``) are listed
+under the exercises with their points, stated once in the lesson's source.
+With ``graded=True`` they become nbgrader cells too: a written answer graded
+by hand, and a short answer whose check cell holds its key from
+``docs/answers-notebooks.toml`` in a hidden test region. Without it (the
+self-study notebook of ``dlmath release``) they stay as the lesson has them,
+with no key and no nbgrader metadata.
+
 Every check cell is one call into ``grader.nbgrader.cells``.
 """
 
@@ -23,6 +31,15 @@ from pathlib import Path
 import nbformat
 
 from grader.authoring.course import unit_table
+from grader.authoring.questions import (
+    BEGIN_HIDDEN,
+    END_HIDDEN,
+    SCHEMA_VERSION,
+    Question,
+    as_nbgrader,
+    graded_questions,
+    questions_table,
+)
 from grader.authoring.sync import strip_solutions
 from grader.paths import COURSE, EXERCISES, NOTEBOOKS, SOLUTIONS
 from grader.score.rubric import Check, load_rubric
@@ -30,8 +47,6 @@ from grader.units import UNITS, unit_file
 
 EXERCISES_MARKER = "<!-- dlmath:exercises -->"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
-BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-SCHEMA_VERSION = 3
 
 
 class StaleStub(RuntimeError):
@@ -71,12 +86,14 @@ def build_notebook(unit: str, graded: bool) -> nbformat.NotebookNode:
     checks = load_rubric()[unit]
     functions = exercise_functions(stub_source(unit))
     nb = _lesson(unit)
+    questions = graded_questions(nb)
+    if graded:
+        as_nbgrader(nb)
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.strip() == EXERCISES_MARKER:
-            cells.append(_locked(_markdown(f"{unit}-exercises",
-                                           _exercise_list(unit, functions, checks, graded)),
-                                 graded))
+            listed = _exercise_list(unit, functions, checks, questions, graded)
+            cells.append(_locked(_markdown(f"{unit}-exercises", listed), graded))
         else:
             cells.append(cell)
     name = unit_file(unit)
@@ -92,8 +109,17 @@ def build_notebook(unit: str, graded: bool) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("language_info", {"name": "python"})
     nb.metadata.setdefault("dlmath", {})["unit"] = unit
+    _check_grade_ids(nb)
     nbformat.validate(nb)
     return nb
+
+
+def _check_grade_ids(nb: nbformat.NotebookNode) -> None:
+    """Raise ``ValueError`` if two nbgrader cells share a grade_id (a question and a check)."""
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"nbgrader cells share the grade_id {', '.join(repeated)}")
 
 
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
@@ -122,11 +148,12 @@ def _lesson(unit: str) -> nbformat.NotebookNode:
 
 
 def _exercise_list(unit: str, functions: list[str], checks: tuple[Check, ...],
-                   graded: bool) -> str:
+                   questions: list[Question], graded: bool) -> str:
     names = ", ".join(f"`{f}`" for f in functions)
     total = sum(c.points for c in checks)
-    submit = (f"\n\nSubmit `{unit_file(unit)}` together with this notebook: your grade comes from "
-              f"`{unit_file(unit)}`. Leave the locked cells as they are." if graded else "")
+    submit = (f"\n\nSubmit `{unit_file(unit)}` together with this notebook: the grade of your "
+              f"functions comes from `{unit_file(unit)}`, that of the questions from your "
+              "answers in this notebook. Leave the locked cells as they are." if graded else "")
     return (f"## Exercises\n\nWrite these functions in `{unit_file(unit)}`, the file beside this "
             f"notebook, in place of each `raise NotImplementedError(...)`: {names}.\n\n"
             f"Hidden checks grade them, {total:g} points in all, check by check:\n\n"
@@ -134,7 +161,25 @@ def _exercise_list(unit: str, functions: list[str], checks: tuple[Check, ...],
             "A check earns all its points or none. Run the cells under **Check your work** at "
             "the end of this notebook as you go: they run the public checks, a sanity check on "
             "small, fixed cases. They are not your grade: the hidden checks try many more "
-            f"shapes, dims, dtypes, extreme values and in-place changes.{submit}")
+            f"shapes, dims, dtypes, extreme values and in-place changes."
+            f"{_questions_part(questions, total, graded)}{submit}")
+
+
+def _questions_part(questions: list[Question], checks_total: float, graded: bool) -> str:
+    """The exercise list's table of the notebook's questions, and what they add up to."""
+    if not questions:
+        return ""
+    points = sum(q.points for q in questions)
+    if graded:
+        counted = (f"They count with the checks: {checks_total:g} + {points:g} = "
+                   f"{checks_total + points:g} points in all for this notebook.")
+    else:
+        counted = ("They count where your course grades this notebook (with nbgrader); "
+                   f"the {checks_total:g} points of the checks are the grade of your file.")
+    return (f"\n\n### Questions\n\nThis notebook also asks questions, {points:g} points in all: "
+            "a written answer is graded by hand, a short answer by a hidden check of the value "
+            f"you set (the cell below it only checks that you set one).\n\n"
+            f"{questions_table(questions)}\n{counted}")
 
 
 _CHECK_YOUR_WORK = (

@@ -9,17 +9,26 @@
 Each unit is one nbgrader assignment named after it. Students hand in the
 notebook and their ``<unit>.py``; autograde keeps their file (the config's
 ``Autograde.exclude_overwriting``), and the graded cells grade it with the
-hidden checks. Everything written for students, and every release folder
-found, must pass the leak check: a leak raises ``LeakError``.
+hidden checks. The notebook's inline questions are graded cells too (see
+``grader.authoring.questions``): the keys of their checks sit in hidden test
+regions of the source notebook, which nbgrader removes from what it releases.
+Every source folder (read as students will get it: without its hidden test
+regions) and every release folder found must pass the leak check: a leak
+raises ``LeakError``.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import nbformat
+
 from grader.authoring.notebook import build_notebook, stub_source, write_notebook
+from grader.authoring.questions import for_students
 from grader.bundle import leaks
 from grader.nbgrader.kernel import kernelspec
 from grader.score.rubric import load_rubric
@@ -124,20 +133,44 @@ def write_course(root: Path, units: list[str] | None = None) -> list[Path]:
 
 
 def check_leaks(root: Path, units: list[str]) -> list[Path]:
-    """Leak-check the source folders of ``units`` and every release folder; return them."""
+    """Leak-check the source folders of ``units`` and every release folder; return them.
+
+    A source folder may hold the notebook keys (``leaks.ANSWERS``) inside hidden test
+    regions only: it is checked as a whole with the answers allowed, and as students
+    get it (without those regions) with nothing allowed. A release folder allows nothing.
+    """
     secrets = leaks.load_secrets()
-    folders = [root / "source" / unit for unit in units]
+    sources = [root / "source" / unit for unit in units]
     release = root / "release"
-    if release.is_dir():
-        folders += sorted(p for p in release.iterdir() if p.is_dir())
+    releases = sorted(p for p in release.iterdir() if p.is_dir()) if release.is_dir() else []
     found = []
-    for folder in folders:
-        prefix = folder.relative_to(root).as_posix()
-        found += [leaks.Leak(f"{prefix}/{leak.path}", leak.where, leak.what)
-                  for leak in leaks.scan(folder, secrets)]
+    for folder in sources:
+        found += _found(root, folder, leaks.scan(folder, secrets, allow_answers=True))
+        with tempfile.TemporaryDirectory(prefix="dlmath-leaks-") as view:
+            found += _found(root, folder, leaks.scan(_students_view(folder, Path(view)),
+                                                     secrets))
+    for folder in releases:
+        found += _found(root, folder, leaks.scan(folder, secrets))
     if found:
         raise leaks.LeakError(root, found)
-    return folders
+    return sources + releases
+
+
+def _found(root: Path, folder: Path, found: list[leaks.Leak]) -> list[leaks.Leak]:
+    prefix = folder.relative_to(root).as_posix()
+    return [leaks.Leak(f"{prefix}/{leak.path}", leak.where, leak.what) for leak in found]
+
+
+def _students_view(folder: Path, view: Path) -> Path:
+    """A copy of ``folder`` in ``view`` with every notebook's hidden test regions removed."""
+    shutil.copytree(folder, view, dirs_exist_ok=True)
+    for path in view.rglob("*.ipynb"):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError):
+            continue  # not a notebook: scanned as it is
+        nbformat.write(for_students(nb), path)
+    return view
 
 
 def nbgrader_env() -> dict[str, str]:

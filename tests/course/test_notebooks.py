@@ -19,6 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 from dlmath import units
+from grader.authoring import questions as nbquestions
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -152,7 +153,7 @@ def test_each_notebook_asks_written_and_autograded_questions(unit):
     for qid, cells in found.items():
         assert qid.startswith(f"{unit}-q")
         for kind, cell in cells.items():
-            meta = builder.nbgrader_metadata(cell.metadata.dlmath.question)
+            meta = nbquestions.nbgrader_metadata(cell.metadata.dlmath.question)
             assert meta["grade_id"] in (qid, f"{qid}-check")
             if kind == "written":
                 assert cell.cell_type == "markdown" and meta["grade"] and meta["solution"]
@@ -162,16 +163,16 @@ def test_each_notebook_asks_written_and_autograded_questions(unit):
                 assert "None" in cell.source  # unanswered until the student sets it
             else:
                 assert cell.cell_type == "code" and meta["grade"] and meta["locked"]
-                assert meta["points"] > 0 and qid in builder.load_keys()
+                assert meta["points"] > 0 and qid in nbquestions.load_keys()
                 assert "HIDDEN" not in cell.source  # the key is not in the lesson
 
 
 @pytest.mark.parametrize("qid", sorted(KEY))
 def test_a_check_accepts_the_key_and_rejects_a_wrong_or_missing_answer(qid):
     unit = qid.split("-")[0]
-    cells = questions(builder.as_nbgrader(read(unit)))[qid]
+    cells = questions(nbquestions.as_nbgrader(read(unit)))[qid]
     check = cells["check"].source
-    assert builder.load_keys()[qid] in check  # nbgrader's version carries the key
+    assert nbquestions.load_keys()[qid] in check  # nbgrader's version carries the key
     for answer, passes in ((KEY[qid][0], True), (KEY[qid][1], False),
                            (cells["answer"].source, False)):
         namespace = {}
@@ -185,19 +186,19 @@ def test_a_check_accepts_the_key_and_rejects_a_wrong_or_missing_answer(qid):
 
 
 def test_the_nbgrader_version_hides_the_key_and_students_never_see_it():
-    nb = builder.as_nbgrader(read("conv"))
+    nb = nbquestions.as_nbgrader(read("conv"))
     graded = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
     assert set(graded) == {"conv-q1", "conv-q2", "conv-q2-check"}
     nbformat.validate(nb)
     check = graded["conv-q2-check"].source.splitlines()
-    assert check[1:] == [builder.BEGIN_HIDDEN, "assert int(output_height) == 4",
-                         builder.END_HIDDEN]
-    student = builder.for_students(builder.as_nbgrader(read("conv")))
+    assert check[1:] == [nbquestions.BEGIN_HIDDEN, "assert int(output_height) == 4",
+                         nbquestions.END_HIDDEN]
+    student = nbquestions.for_students(nbquestions.as_nbgrader(read("conv")))
     assert [c.source for c in student.cells if "== 4" in c.source] == []
     lesson = "".join(cell.source for unit in QUESTION_UNITS for cell in read(unit).cells)
-    assert not [key for key in builder.load_keys().values() if key in lesson]
-    with pytest.raises(builder.SourceError, match="no key for conv-q2"):
-        builder.as_nbgrader(read("conv"), keys={})
+    assert not [key for key in nbquestions.load_keys().values() if key in lesson]
+    with pytest.raises(nbquestions.MissingKey, match="no key for conv-q2"):
+        nbquestions.as_nbgrader(read("conv"), keys={})
 
 
 def test_the_parser_rejects_malformed_question_markers():
@@ -216,7 +217,7 @@ def test_the_parser_rejects_malformed_question_markers():
 def test_nbgrader_releases_the_questions_without_their_keys():
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-    nb = builder.as_nbgrader(read("activations"))
+    nb = nbquestions.as_nbgrader(read("activations"))
     nb, _ = ClearSolutions().preprocess(nb, {"language": "python"})
     nb, _ = ClearHiddenTests().preprocess(nb, {})
     found = questions(nb)
@@ -276,7 +277,7 @@ def _reference_answers():
 
 
 def test_the_keys_agree_with_the_reference_solutions():
-    keys = builder.load_keys()
+    keys = nbquestions.load_keys()
     answers = _reference_answers()
     later = ("normalization", "training", "transformer", "gated")
     assert set(answers) == {qid for qid in KEY if qid.split("-")[0] in later}

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 
-from grader.authoring import notebook
+from grader.authoring import notebook, questions
 from grader.bundle import leaks
 from grader.commands import nbgrader as nbgrader_command
 from grader.nbgrader import cells, course
@@ -40,7 +40,8 @@ def test_the_course_has_config_notebooks_and_stubs(course_dir):
 def test_one_graded_hidden_cell_per_rubric_check(course_dir):
     nb = source_notebook(course_dir, "activations")
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-              and not c.id.startswith("public-")]  # public checks: graded cells worth 0
+              and not c.id.startswith("public-")  # public checks: graded cells worth 0
+              and not questions.question_of(c)]  # the lesson's questions: see below
     public = [c for c in nb.cells if c.id.startswith("public-")]
     assert public and all(c.metadata["nbgrader"]["points"] == 0 for c in public)
     checks = load_rubric()["activations"]
@@ -82,8 +83,105 @@ def test_a_unit_without_a_lesson_gets_an_intro_pointing_to_course_md(tmp_path, m
     assert len(hidden) == len(load_rubric()["rnn"])
 
 
+def test_the_questions_are_graded_cells_with_their_keys_hidden(course_dir):
+    nb = source_notebook(course_dir, "activations")
+    keys = questions.load_keys()
+    cells = {questions.question_of(c)["id"] + "/" + questions.question_of(c)["kind"]: c
+             for c in nb.cells if questions.question_of(c)}
+    assert sorted(cells) == ["activations-q1/written", "activations-q2/answer",
+                             "activations-q2/check", "activations-q3/answer",
+                             "activations-q3/check"]
+    meta = {name: cell.metadata["nbgrader"] for name, cell in cells.items()}
+    assert meta["activations-q1/written"] == {
+        "grade": True, "solution": True, "locked": False, "points": 2.0,
+        "grade_id": "activations-q1", "schema_version": 3}
+    assert cells["activations-q1/written"].cell_type == "markdown"
+    for qid in ("activations-q2", "activations-q3"):
+        assert meta[f"{qid}/answer"] == {"grade": False, "solution": True, "locked": False,
+                                         "grade_id": qid, "schema_version": 3}
+        assert meta[f"{qid}/check"] == {"grade": True, "solution": False, "locked": True,
+                                        "points": 1.0, "grade_id": f"{qid}-check",
+                                        "schema_version": 3}
+        lines = cells[f"{qid}/check"].source.splitlines()
+        assert lines[-3:] == [questions.BEGIN_HIDDEN, keys[qid], questions.END_HIDDEN]
+    grade_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
+    assert len(grade_ids) == len(set(grade_ids))
+    rubric_ids = {notebook.grade_id(check.id) for check in load_rubric()["activations"]}
+    assert rubric_ids < set(grade_ids) and not rubric_ids & {m["grade_id"] for m in meta.values()}
+
+
+def _run(source: str, namespace: dict) -> bool:
+    """Whether ``source`` runs without an exception in ``namespace``."""
+    try:
+        exec(source, namespace)
+    except Exception:
+        return False
+    return True
+
+
+def test_a_check_cell_passes_the_right_answer_only(course_dir):
+    nb = source_notebook(course_dir, "activations")
+    check = next(c.source for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "activations-q2-check")
+    assert _run(check, {"overflow_logit": 709.78})
+    assert not _run(check, {"overflow_logit": 88.72})  # float32's threshold
+    assert not _run(check, {"overflow_logit": None}) and not _run(check, {})
+
+
+def test_the_exercise_list_shows_the_question_points_and_the_total(course_dir):
+    graded = next(c.source for c in source_notebook(course_dir, "activations").cells
+                  if c.source.startswith("## Exercises"))
+    assert "| Question 1 | written, graded by hand | 2 |" in graded
+    assert "| Question 2 | short answer, checked automatically | 1 |" in graded
+    assert "| **total** | | **4** |" in graded and "27 + 4 = 31 points in all" in graded
+    self_study = next(c.source for c in notebook.build_notebook("activations", False).cells
+                      if c.source.startswith("## Exercises"))
+    assert "| Question 3 | short answer, checked automatically | 1 |" in self_study
+    assert "27 + 4" not in self_study and "the 27 points of the checks" in self_study
+
+
+def test_the_self_study_notebook_has_no_key_and_no_nbgrader_cell_for_the_questions():
+    nb = notebook.build_notebook("activations", graded=False)
+    asked = [c for c in nb.cells if questions.question_of(c)]
+    assert len(asked) == 5 and not [c for c in asked if "nbgrader" in c.metadata]
+    text = "\n".join(c.source for c in nb.cells)
+    assert "HIDDEN TESTS" not in text
+    assert not [key for key in questions.load_keys().values() if key in text]
+
+
+def test_two_cells_with_one_grade_id_are_refused(monkeypatch):
+    real = questions.nbgrader_metadata
+
+    def clashing(question):  # a question whose check cell takes a rubric check's grade_id
+        meta = real(question)
+        if question["kind"] == "check":
+            meta["grade_id"] = notebook.grade_id("activations/relu_forward")
+        return meta
+
+    monkeypatch.setattr(questions, "nbgrader_metadata", clashing)
+    with pytest.raises(ValueError, match="share the grade_id activations-relu_forward"):
+        notebook.build_notebook("activations", graded=True)
+
+
 def test_the_source_folders_pass_the_leak_check(course_dir):
-    assert leaks.scan(course_dir / "source") == []
+    assert course.check_leaks(course_dir, ["activations", "linear"])
+    # the keys are there, in hidden test regions only: nbgrader releases none of them
+    assert leaks.scan(course_dir / "source", allow_answers=True) == []
+    found = leaks.scan(course_dir / "source")
+    assert found and all("answers-notebooks.toml" in leak.what for leak in found)
+
+
+def test_a_key_outside_a_hidden_region_is_refused(course_dir, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(course_dir, root)
+    path = root / "source" / "linear" / "linear.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    check = next(c for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "linear-q2-check")
+    check.source = questions.strip_hidden(check.source) + "\n" + questions.load_keys()["linear-q2"]
+    nbformat.write(nb, path)
+    with pytest.raises(leaks.LeakError, match=r"source/linear/linear\.ipynb .*\[linear-q2\]"):
+        course.check_leaks(root, ["activations", "linear"])
 
 
 def test_nbgrader_fails_loudly_on_a_leak(tmp_path, monkeypatch, capsys):
