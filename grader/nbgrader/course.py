@@ -26,9 +26,11 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 from grader.authoring.notebook import build_notebook, stub_source, write_notebook
-from grader.authoring.questions import for_students
+from grader.authoring.questions import BEGIN_HIDDEN, for_students
 from grader.bundle import leaks
 from grader.nbgrader.kernel import kernelspec
 from grader.score.rubric import load_rubric
@@ -51,6 +53,8 @@ import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from grader.nbgrader.course import HiddenTracebacks
 
 c = get_config()  # noqa: F821 (traitlets defines it)
 here = os.path.dirname(os.path.abspath(__file__))
@@ -89,13 +93,34 @@ os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [here, os.environ.get(
 if sys.argv[1:2] == ["autograde"]:
     c.Execute.kernel_name = "{kernel}"
 
-# Feedback shows each check's points and message, never the hidden cells' source.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows each check's points and message, never the hidden cells' source (nor
+# the lines of it that an error's traceback would quote, such as a question's key).
+c.GenerateFeedback.preprocessors = [GetGrades, HiddenTracebacks, ClearHiddenTests,
+                                    CSSHTMLHeaderPreprocessor]
 
 local = os.path.join(here, "{local}")
 if os.path.exists(local):
     load_subconfig(local)  # noqa: F821 (traitlets defines it)
 '''
+
+
+class HiddenTracebacks(Preprocessor):
+    """For the feedback: an error in a cell with hidden tests shows its name and message only.
+
+    Its traceback would quote the cell's source around the failing line: the hidden
+    test itself (a question's key, say), which ``ClearHiddenTests`` removes from the
+    source only.
+    """
+
+    enabled = Bool(True, help="whether to shorten those tracebacks").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and BEGIN_HIDDEN in cell.source:
+            for output in cell.outputs:
+                if output.output_type == "error":
+                    message = output.evalue or "a hidden check of this cell failed"
+                    output.traceback = [f"{output.ename}: {message}"]
+        return cell, resources
 
 
 def config_text(units: list[str]) -> str:

@@ -228,3 +228,32 @@ def test_a_library_warning_on_stderr_cannot_zero_a_graded_cell(course_dir):
     assert determine_grade(cell) == (2.0, 2.0)
     assert config.Execute.timeout_func(cell) >= 3600
     assert config.Execute.timeout_func(nbformat.v4.new_code_cell("x = 1")) == 300
+
+
+def test_the_feedback_quotes_no_line_of_a_hidden_test(course_dir):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(course.CONFIG, path=str(course_dir)).load_config()
+    steps = config.GenerateFeedback.preprocessors
+    assert steps.index(course.HiddenTracebacks) < steps.index(
+        next(s for s in steps if s.__name__ == "ClearHiddenTests"))
+    key = questions.load_keys()["activations-q2"]
+    cell = nbformat.v4.new_code_cell(f"assert overflow_logit is not None\n"
+                                     f"{questions.BEGIN_HIDDEN}\n{key}\n{questions.END_HIDDEN}")
+    failed = nbformat.v4.new_output("error", ename="AssertionError", evalue="",
+                                    traceback=[f"----> 3 {key}", "AssertionError: "])
+    unset = nbformat.v4.new_output("error", ename="NameError",
+                                   evalue="name 'overflow_logit' is not defined",
+                                   traceback=[f"      3 {key}", "NameError: ..."])
+    cell.outputs = [failed, unset]
+    visible = nbformat.v4.new_code_cell("1 / 0")
+    visible.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+                                              evalue="division by zero",
+                                              traceback=["----> 1 1 / 0", "ZeroDivisionError"])]
+    step = course.HiddenTracebacks(config=config)
+    nb = nbformat.v4.new_notebook(cells=[cell, visible])
+    nb, _ = step(nb, {})
+    assert [o.traceback for o in nb.cells[0].outputs] == [
+        ["AssertionError: a hidden check of this cell failed"],
+        ["NameError: name 'overflow_logit' is not defined"]]
+    assert nb.cells[1].outputs[0].traceback == ["----> 1 1 / 0", "ZeroDivisionError"]
