@@ -29,6 +29,8 @@ _HERE = Path(__file__).resolve().parent
 _SOURCES = (_HERE, _HERE / "hidden", _HERE / "public")
 # What the cache did in this process: "hit", "miss", and "uncached: <why>" per call.
 cache_stats: Counter[str] = Counter()
+# True while a cached call computes: the oracle calls it makes are not cached on their own.
+_computing = False
 
 
 class Lazy:
@@ -159,7 +161,7 @@ def _leaf(x, grad: bool = True):
 def _cached(kind: str, fn, args, kwargs: dict, compute):
     """``compute()``, or what it gave before for the same key."""
     cache = oracle_store.current()
-    if cache is None:
+    if cache is None or _computing:  # an oracle call inside a cached one is part of it
         return compute()
     try:
         caller = source_digest(sys._getframe(2).f_code.co_filename)  # the check that asked
@@ -177,13 +179,22 @@ def _cached(kind: str, fn, args, kwargs: dict, compute):
             cache_stats["hit"] += 1
             return result
     cache_stats["miss"] += 1
-    result = compute()
+    result = _compute(compute)
     try:
         if _key(kind, fn, args, kwargs, caller) == key:  # fn changed nothing it depends on
             cache.put(key, codec.encode(result))
     except (Unkeyable, codec.ProtocolError):
         pass
     return result
+
+
+def _compute(compute):
+    global _computing
+    _computing = True
+    try:
+        return compute()
+    finally:
+        _computing = False
 
 
 def _key(kind, fn, args, kwargs, caller) -> str:
