@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 
 from grader.feedback.expect import expect, expect_array, expect_dtype, expect_unmodified
+from tests import oracle
+from tests.oracle import torch
 from tests.public.test_optim import (
     TORCH,
     gradient_sequence,
@@ -170,6 +171,7 @@ LOOP_CONFIGS = [  # one per check: every update rule, with every buffer it has
 ]
 
 
+@oracle.cached
 def torch_loop(name, params, grads, hyper, lrs):
     """Each parameter after each step of one torch optimizer over all of them."""
     tensors = [torch.tensor(p.copy(), requires_grad=True) for p in params]
