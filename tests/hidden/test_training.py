@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -32,6 +31,7 @@ from tests.public.test_training import (
     kaiming_bound,
     raised,
     torch_clip,
+    torch_gain,
     xavier_bound,
 )
 from tests.strategies import cache_untouched, random_array, seeds, shapes, upstream
@@ -347,7 +347,7 @@ def test_calculate_gain(submission, nonlinearity, param):
     args = (nonlinearity,) if param is None else (nonlinearity, param)
     context = f"for nonlinearity={nonlinearity!r}" + ("" if param is None else f", param={param}")
     expect_number(submission.training.calculate_gain(*args),
-                  torch.nn.init.calculate_gain(*args), "calculate_gain", context=context)
+                  torch_gain(*args), "calculate_gain", context=context)
 
 
 @check("calculate_gain", "calculate_gain")

@@ -11,10 +11,10 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
-from torch.optim import lr_scheduler
 
 from grader.feedback.expect import expect, expect_array, expect_pair, expect_scalar
+from tests import oracle
+from tests.oracle import torch
 from tests.strategies import random_array, upstream
 
 
@@ -115,6 +115,7 @@ def test_dropout_invalid_p(submission):
 # --- gradient clipping ---------------------------------------------------------------------
 
 
+@oracle.cached
 def torch_clip(grads, max_norm, norm_type=2.0):
     """torch's clipped gradients and total norm, as NumPy (the inputs are not touched)."""
     params = []
@@ -165,6 +166,7 @@ def test_clip_grad_norm_inf(submission):
 
 
 def torch_scheduler(optimizer, schedule, **kwargs):
+    lr_scheduler = torch.optim.lr_scheduler
     if schedule == "step":
         return lr_scheduler.StepLR(optimizer, **kwargs)
     if schedule == "cosine":
@@ -174,13 +176,14 @@ def torch_scheduler(optimizer, schedule, **kwargs):
         return lr_scheduler.SequentialLR(optimizer, [
             lr_scheduler.LinearLR(optimizer, start_factor=1 / warmup, total_iters=warmup),
             lr_scheduler.CosineAnnealingLR(optimizer, T_max=kwargs["total_steps"] - warmup,
-                                           eta_min=kwargs.get("eta_min", 0.0)),
+                                     eta_min=kwargs.get("eta_min", 0.0)),
         ], milestones=[warmup])
     if schedule == "onecycle":
         return lr_scheduler.OneCycleLR(optimizer, **kwargs)
     raise ValueError(schedule)
 
 
+@oracle.cached
 def torch_lrs(schedule, base_lr, steps, **kwargs):
     """``param_groups[0]['lr']`` after 0, 1, ..., ``steps`` calls of ``scheduler.step()``."""
     param = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
@@ -224,16 +227,24 @@ def test_lr_schedules(submission, schedule, kwargs):
 # --- initialisation ------------------------------------------------------------------------
 
 
+@oracle.cached
 def kaiming_bound(shape, a=0.0, mode="fan_in", nonlinearity="leaky_relu"):
     """The bound of ``torch.nn.init.kaiming_uniform_`` for a weight of ``shape``."""
     fan = torch.nn.init._calculate_correct_fan(torch.empty(shape), mode)
     return math.sqrt(3.0) * torch.nn.init.calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
+@oracle.cached
 def xavier_bound(shape, gain=1.0):
     """The bound of ``torch.nn.init.xavier_uniform_`` for a weight of ``shape``."""
     fan_in, fan_out = torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))
     return gain * math.sqrt(6.0 / (fan_in + fan_out))
+
+
+@oracle.cached
+def torch_gain(nonlinearity, param=None):
+    """``torch.nn.init.calculate_gain(nonlinearity, param)``."""
+    return torch.nn.init.calculate_gain(nonlinearity, param)
 
 
 def expect_within(weight, shape, bound, name, context):
@@ -251,7 +262,7 @@ def expect_within(weight, shape, bound, name, context):
 @pytest.mark.parametrize("nonlinearity", ["relu", "tanh"])
 def test_calculate_gain(submission, nonlinearity):
     expect_number(submission.training.calculate_gain(nonlinearity),
-                  torch.nn.init.calculate_gain(nonlinearity), "calculate_gain",
+                  torch_gain(nonlinearity), "calculate_gain",
                   context=f"for {nonlinearity!r}")
 
 
