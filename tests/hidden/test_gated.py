@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from grader.feedback.expect import (
     expect_unmodified,
 )
 from tests import oracle
+from tests.oracle import torch
 from tests.public.test_gated import (
     GRU_ARGS,
     GRU_CELL_ARGS,

@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-import torch.nn.functional as F
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from grader.feedback.expect import (
     expect_unmodified,
 )
 from tests import oracle
+from tests.oracle import F
 from tests.public.test_transformer import (
     distinct_indices,
     embedding_reference,

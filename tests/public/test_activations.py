@@ -6,11 +6,10 @@ dims, dtypes and edge cases.
 """
 
 import pytest
-import torch
-import torch.nn.functional as F
 
 from grader.feedback.expect import expect_array, expect_pair
 from tests import oracle
+from tests.oracle import F, torch
 from tests.strategies import random_array, upstream
 
 TORCH = {

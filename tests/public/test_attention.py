@@ -7,12 +7,10 @@ masks, head counts, dtypes and edge cases.
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
-from torch.func import functional_call
 
 from grader.feedback.expect import expect_array, expect_pair, expect_tuple
 from tests import oracle
+from tests.oracle import F, torch
 from tests.strategies import random_array, upstream
 
 SDPA = "scaled_dot_product_attention"
@@ -51,7 +49,7 @@ def torch_mha(x, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias, n
         "out_proj.bias": torch.zeros(E, dtype=x.dtype) if out_proj_bias is None else out_proj_bias,
     }
     mask = torch.ones(L, L, dtype=torch.bool).triu(1) if is_causal else None
-    out, _ = functional_call(module, params, (x, x, x),
+    out, _ = torch.func.functional_call(module, params, (x, x, x),
                              {"need_weights": False, "attn_mask": mask, "is_causal": is_causal})
     return out
 

@@ -7,10 +7,10 @@ sequence lengths, None arguments, dtypes, stacked layers and large inputs.
 
 import numpy as np
 import pytest
-import torch
 
 from grader.feedback.expect import expect_array, expect_pair, expect_tuple
 from tests import oracle
+from tests.oracle import torch
 from tests.strategies import random_array, upstream
 
 GATES = {"lstm": 4, "gru": 3}

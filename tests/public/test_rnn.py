@@ -7,10 +7,10 @@ sequence lengths, None arguments, dtypes and edge cases.
 
 import numpy as np
 import pytest
-import torch
 
 from grader.feedback.expect import expect_array, expect_pair, expect_tuple
 from tests import oracle
+from tests.oracle import torch
 from tests.strategies import random_array, upstream
 
 CELL_GRADS = "grad_x, grad_h, grad_weight_ih, grad_weight_hh, grad_bias_ih, grad_bias_hh"
