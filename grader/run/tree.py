@@ -102,9 +102,9 @@ def _children(pid: int) -> list[int]:
         return []
     children = []
     for task in tasks:
-        try:
-            listed = Path(f"/proc/{pid}/task/{task}/children").read_text()
-            children += [int(child) for child in listed.split()]
+        try:  # plain open(), not pathlib: this runs a few times after every call
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                children += [int(child) for child in listed.read().split()]
         except OSError:
             continue
     return children
