@@ -18,8 +18,8 @@ MESSAGES = {
               "(keep the input's dtype: float32 in, float32 out)."),
     "values": "{name}{where}: {mismatch}",
     "not_scalar": "{name}{where} should return a float or a 0-d array; it returned {kind}.",
-    "scalar_nonfinite": "{name}{where} returned {value}; expected {expected:.6g}.",
-    "scalar": "{name}{where} returned {value:.6g}; expected {expected:.6g}{hint}.",
+    "scalar_nonfinite": "{name}{where} returned {value}; expected {expected:.4g}.",
+    "scalar": "{name}{where} returned {value:.6g}; expected {expected:.4g}{hint}.",
     "scalar_hint": ". Likely mistake: {mistake}",
     "nonfinite": ("{name}{where} returned {count} non-finite value(s) (NaN or inf), the first "
                   "{first} at index {index}. Values: {values}."),
@@ -34,7 +34,7 @@ MESSAGES = {
     "kind_other": "a {type}",
     # grader.feedback.describe: how values differ, and the likely mistake
     "mismatch": ("{wrong} of {size} values differ from torch's. The largest error is "
-                 "{error:.3g} at index {index}: expected {expected:.6g}, got {actual:.6g}. "
+                 "{error:.3g} at index {index}: expected {expected:.4g}, got {actual:.6g}. "
                  "Expected {expected_preview}, got {actual_preview}. Likely mistake: {mistake}"),
     "except_at": "it is right everywhere except {words}.",
     "transposed": "the result is transposed.",

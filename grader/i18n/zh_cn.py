@@ -28,8 +28,8 @@ MESSAGES = {
               "（保持输入的 dtype：输入 float32，输出也是 float32）。"),
     "values": "{name}{where}：{mismatch}",
     "not_scalar": "{name}{where}应返回 float 或 0 维数组；它返回了{kind}。",
-    "scalar_nonfinite": "{name}{where}返回了 {value}；应为 {expected:.6g}。",
-    "scalar": "{name}{where}返回了 {value:.6g}；应为 {expected:.6g}{hint}。",
+    "scalar_nonfinite": "{name}{where}返回了 {value}；应为 {expected:.4g}。",
+    "scalar": "{name}{where}返回了 {value:.6g}；应为 {expected:.4g}{hint}。",
     "scalar_hint": "。可能的错误：{mistake}",
     "nonfinite": ("{name}{where}返回了 {count} 个非有限值（NaN 或 inf），第一个是索引 {index} "
                   "处的 {first}。数值：{values}。"),
@@ -42,7 +42,7 @@ MESSAGES = {
     "kind_other": " {type} 对象",
     # grader.feedback.describe
     "mismatch": ("{size} 个值中有 {wrong} 个与 torch 的结果不同。最大误差为 {error:.3g}，"
-                 "位于索引 {index}：应为 {expected:.6g}，得到 {actual:.6g}。"
+                 "位于索引 {index}：应为 {expected:.4g}，得到 {actual:.6g}。"
                  "应为 {expected_preview}，得到 {actual_preview}。可能的错误：{mistake}"),
     "except_at": "除了 {words}，其余各处都正确。",
     "transposed": "结果被转置了。",
