@@ -53,6 +53,10 @@ class StaleStub(RuntimeError):
     """``exercises/<unit>.py`` is not the stub of ``solutions/<unit>.py``."""
 
 
+class GradeIdClash(RuntimeError):
+    """Two nbgrader cells of a notebook with one grade_id (a question's and a check's, say)."""
+
+
 def stub_source(unit: str) -> str:
     """The student stub of ``unit``: ``exercises/<unit>.py``, checked against the solution."""
     stub = (EXERCISES / unit_file(unit)).read_text()
@@ -115,11 +119,13 @@ def build_notebook(unit: str, graded: bool) -> nbformat.NotebookNode:
 
 
 def _check_grade_ids(nb: nbformat.NotebookNode) -> None:
-    """Raise ``ValueError`` if two nbgrader cells share a grade_id (a question and a check)."""
+    """Raise :class:`GradeIdClash` if two nbgrader cells share a grade_id."""
     ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "nbgrader" in c.metadata]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise ValueError(f"nbgrader cells share the grade_id {', '.join(repeated)}")
+        unit = nb.metadata.get("dlmath", {}).get("unit", "?")
+        raise GradeIdClash(f"cells of the {unit} notebook share the grade_id "
+                           f"{', '.join(repeated)}")
 
 
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:

@@ -36,8 +36,9 @@ SCHEMA_VERSION = 3
 KINDS = {"written": "written, graded by hand", "check": "short answer, checked automatically"}
 
 
-class MissingKey(ValueError):
-    """A check cell whose key is not in ``docs/answers-notebooks.toml``."""
+class MissingKey(RuntimeError):
+    """A check cell whose key is not in ``docs/answers-notebooks.toml`` (``dlmath nbgrader``
+    reports it and stops)."""
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,8 @@ def test_two_cells_with_one_grade_id_are_refused(monkeypatch):
         return meta
 
     monkeypatch.setattr(questions, "nbgrader_metadata", clashing)
-    with pytest.raises(ValueError, match="share the grade_id activations-relu_forward"):
+    with pytest.raises(notebook.GradeIdClash,
+                       match="activations notebook share the grade_id activations-relu_forward"):
         notebook.build_notebook("activations", graded=True)
 
 
@@ -257,3 +258,10 @@ def test_the_feedback_quotes_no_line_of_a_hidden_test(course_dir):
         ["AssertionError: a hidden check of this cell failed"],
         ["NameError: name 'overflow_logit' is not defined"]]
     assert nb.cells[1].outputs[0].traceback == ["----> 1 1 / 0", "ZeroDivisionError"]
+
+
+def test_nbgrader_stops_on_a_check_without_a_key(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(questions, "load_keys", lambda: {"activations-q2": "assert True"})
+    args = argparse.Namespace(dir=tmp_path / "course", units=["activations"], generate=False)
+    assert nbgrader_command.run(args) == nbgrader_command.USAGE_ERROR
+    assert "no key for activations-q3 in answers-notebooks.toml" in capsys.readouterr().err

@@ -60,6 +60,10 @@ def test_the_notebooks_have_the_exercise_list_and_public_checks_only(bundle):
     sources = [cell.source for cell in nb.cells]
     assert "<!-- dlmath:exercises -->" not in sources
     assert any("| `relu_backward` | 2 |" in s for s in sources)
+    # the lesson's questions, with their points, and no key, no nbgrader metadata
+    assert any("| Question 1 | written, graded by hand | 2 |" in s for s in sources)
+    assert any("overflow_logit is not None" in s for s in sources)
+    assert not any("709.78" in s for s in sources)
     assert sum("public_checks(" in s for s in sources) == 12
     assert not any("HIDDEN TESTS" in s or "hidden_check" in s for s in sources)
     assert not any("nbgrader" in cell.metadata for cell in nb.cells)
