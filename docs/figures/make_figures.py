@@ -169,7 +169,7 @@ def activation_stack():
         ax.set_xlabel("layers gone back through")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("mean |gradient|, relative to the output")
-    axes[0].set_ylim(1e-25, 1e3)
+    axes[0].set_ylim(1e-30, 1e3)
     axes[2].legend()
     return save(fig)
 
