@@ -56,9 +56,13 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 MARKDOWN, CODE = "# %% [markdown]", "# %%"
 QUESTION = re.compile(r"# %%(?P<markdown> \[markdown\])? (?P<kind>answer|check): "
                       r"(?P<id>[a-z0-9][a-z0-9-]*)(?: points=(?P<points>\d+(?:\.\d+)?))?$")
-# the heading of a question's prose: "**Question 2 (numeric, 1 point).**"
-ASKED = re.compile(r"\*\*Question (?P<number>\d+) \((?:[^)]*, )?(?P<points>\d+(?:\.\d+)?) "
-                   r"points?\)\.\*\*")
+# the heading of a question's prose, in each language: "**Question 2 (numeric, 1 point).**"
+ASKED = {
+    "en": re.compile(r"\*\*Question (?P<number>\d+) \((?:[^)]*, )?(?P<points>\d+(?:\.\d+)?) "
+                     r"points?\)\.\*\*"),
+    "zh-CN": re.compile(r"\*\*问题 (?P<number>\d+)（(?:[^）]*，)?(?P<points>\d+(?:\.\d+)?) "
+                        r"分）。\*\*"),
+}
 EXERCISES_MARKER = "<!-- dlmath:exercises -->"
 LANGUAGES = {"zh-CN": "simplified Chinese"}  # folder of each translation: its language
 
@@ -144,7 +148,9 @@ def build(source):
         if question:
             cell.metadata["dlmath"] = {"question": question}
         cells.append(cell)
-    _check_stated_points(cells, unit, source)
+    problems = stated_points_problems(cells, unit, "en")
+    if problems:
+        raise SourceError(f"{source}: {problems[0]}")
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": dict(KERNELSPEC),
@@ -155,20 +161,23 @@ def build(source):
     return nb
 
 
-def _check_stated_points(cells, unit, source):
-    """Raise :class:`SourceError` if the prose gives a question other points than its marker."""
-    points = {q["id"]: q.get("points") for q in map(question_of, cells) if q and "points" in q}
+def stated_points_problems(cells, unit, lang):
+    """Where the prose (in ``lang``) gives a question other points than its marker does,
+    or asks a question that has no marker with points: a list of messages."""
+    points = {q["id"]: q["points"] for q in map(question_of, cells) if q and "points" in q}
+    problems = []
     for cell in cells:
         if cell.cell_type != "markdown":
             continue
-        for asked in ASKED.finditer(cell.source):
-            qid = f"{unit}-q{asked['number']}"
+        for asked in ASKED[lang].finditer(cell.source):
+            qid, stated = f"{unit}-q{asked['number']}", float(asked["points"])
             if qid not in points:
-                raise SourceError(f"{source}: Question {asked['number']} has no graded "
-                                  f"cell (no '# %% ... {qid} points=' marker)")
-            if float(asked["points"]) != points[qid]:
-                raise SourceError(f"{source}: Question {asked['number']} says "
-                                  f"{asked['points']} point(s), its marker {points[qid]:g}")
+                problems.append(f"Question {asked['number']} has no graded cell (no "
+                                f"'# %% ... {qid} points=' marker)")
+            elif stated != points[qid]:
+                problems.append(f"Question {asked['number']} says {stated:g} point(s), "
+                                f"its marker {points[qid]:g}")
+    return problems
 
 
 def render(source):
@@ -265,6 +274,8 @@ def translated(source, lang):
         if en not in used:
             problems.append(f"{where}: stale entry, its English is in no cell "
                             f"({en.splitlines()[0][:60]!r})")
+    problems += [f"{where}: {problem}"
+                 for problem in stated_points_problems(nb.cells, source.stem, lang)]
     if problems:
         raise TranslationError(problems)
     nb.metadata.dlmath.update({"source": f"../src/{source.name}", "language": lang,
