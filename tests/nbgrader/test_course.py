@@ -265,3 +265,23 @@ def test_nbgrader_stops_on_a_check_without_a_key(tmp_path, monkeypatch, capsys):
     args = argparse.Namespace(dir=tmp_path / "course", units=["activations"], generate=False)
     assert nbgrader_command.run(args) == nbgrader_command.USAGE_ERROR
     assert "no key for activations-q3 in answers-notebooks.toml" in capsys.readouterr().err
+
+
+def test_every_unit_grades_its_lesson_questions():
+    keys = questions.load_keys()
+    for unit in load_rubric():  # build_notebook refuses two cells with one grade_id
+        nb = notebook.build_notebook(unit, graded=True)
+        graded = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+                  if questions.question_of(c)}
+        lesson = nbformat.read(notebook.NOTEBOOKS / f"{unit}.ipynb", as_version=4)
+        asked = questions.graded_questions(lesson)
+        assert asked, unit
+        for question in asked:
+            if question.kind == "written":
+                assert graded[question.id].metadata["nbgrader"]["points"] == question.points
+            else:
+                check = graded[f"{question.id}-check"]
+                assert check.metadata["nbgrader"]["points"] == question.points
+                assert check.source.endswith(f"\n{keys[question.id]}\n{questions.END_HIDDEN}")
+        total = sum(c.points for c in load_rubric()[unit]) + sum(q.points for q in asked)
+        assert f"= {total:g} points in all for this notebook" in nb.cells[1].source, unit
