@@ -21,7 +21,7 @@ by hand, and a short answer whose check cell holds its key from
 self-study notebook of ``dlmath release``) they stay as the lesson has them,
 with no key and no nbgrader metadata.
 
-Every check cell is one call into ``grader.nbgrader.cells``.
+Every check cell of the exercises is one call into ``grader.nbgrader.cells``.
 """
 
 import ast
