@@ -20,8 +20,6 @@ The torch oracle's cache (``grader/cache/``) lives in a fresh temporary folder f
 run (``--cache-dir`` to choose one; it is never the user's own cache unless given):
 ``dlmath grade solutions`` is timed with it cold, warm and off, and the side-by-side
 run is made with it warm, as every student's after the first is graded.
-``--proposed-suites`` also times the side-by-side run with the optim suites' edits
-proposed in ``benchmarks/README.md`` applied in memory (nothing on disk changes).
 """
 
 import argparse
@@ -71,37 +69,6 @@ def round_trips() -> dict[str, int]:
     finally:
         Child.send, Child.receive = send, receive
     return counts
-
-
-def proposed_suite_edits() -> None:
-    """Apply, in memory, the optim suites' edits proposed in benchmarks/README.md.
-
-    torch's trajectories cached with ``oracle.cached``, and each trajectory of the
-    submission run as one ``steps`` request. Nothing on disk changes.
-    """
-    import tests.hidden.test_optim as hidden
-    import tests.public.test_optim as public
-    from grader.feedback.expect import expect, expect_array
-    from tests import oracle
-
-    public.torch_trajectory = oracle.cached(public.torch_trajectory)
-    hidden.torch_loop = oracle.cached(hidden.torch_loop)
-
-    def run_and_compare(submission, name, param, grads, hyper, rtol=1e-9, atol=1e-11):
-        expected = public.torch_trajectory(name, param, grads, **hyper)
-        update = getattr(submission.optim, name)
-        results = update.steps([((param, grad, None), hyper) for grad in grads], {0: 0, 2: 1})
-        # (steps end early after a value that cannot be fed on: its expect fails there)
-        for t, (result, want) in enumerate(zip(results, expected, strict=False), start=1):
-            expect(isinstance(result, tuple | list) and len(result) == 2,
-                   f"{name} should return a pair (new_param, new_state); it returned "
-                   f"{type(result).__name__}.")
-            param, _ = result
-            context = (f"at step {t} of {len(grads)} (state=None at step 1), for param of "
-                       f"shape {want.shape}, {public.settings_words(hyper)}")
-            expect_array(param, want, name, context=context, rtol=rtol, atol=atol)
-
-    public.run_and_compare = hidden.run_and_compare = run_and_compare
 
 
 def startup_cost(repeats: int) -> dict[str, float]:
@@ -180,8 +147,6 @@ def main() -> int:
     parser.add_argument("--cache-dir", help="the oracle cache's folder (default: a fresh "
                         "temporary one, removed afterwards)")
     parser.add_argument("--no-class", action="store_true", help="skip grade-class")
-    parser.add_argument("--proposed-suites", action="store_true",
-                        help="also time the side-by-side run with the proposed suite edits")
     args = parser.parse_args()
     repeats, size = (1, 8) if args.quick else (args.repeats, args.class_size)
     temporary = None if args.cache_dir else tempfile.mkdtemp(prefix="dlmath-bench-cache-")
@@ -204,7 +169,7 @@ def report(args, repeats: int, size: int, cache: str) -> None:
     warm = cli_grade(repeats, cache)
     print(f"  oracle cache warm          {warm:7.2f} s   (<= 3 s: {'yes' if warm <= 3 else 'NO'})")
     print(f"  no oracle cache            {cli_grade(repeats, 'off'):7.2f} s")
-    print(f"  of which importing torch   {torch_import():7.2f} s   (the suites import it)")
+    print(f"  importing torch alone      {torch_import():7.2f} s   (a warm grade does not)")
 
     medians = isolation_overhead(repeats)
     overhead = ratio(medians["isolated"], medians["in process"])
@@ -220,16 +185,6 @@ def report(args, repeats: int, size: int, cache: str) -> None:
     print(f"  sandbox start-up           {starts['confined']:7.3f} s per child "
           f"(limits only: {starts['limits only']:.3f} s; one child serves a whole submission "
           "unless it dies)")
-    if args.proposed_suites:
-        proposed_suite_edits()
-        medians = isolation_overhead(repeats)
-        trips = round_trips()
-        print("\nthe same with the optim suites' proposed edits (steps, oracle.cached):")
-        print(f"  isolated (child process)   {medians['isolated']:7.2f} s")
-        print(f"  in process, no isolation   {medians['in process']:7.2f} s")
-        print(f"  overhead                   "
-              f"{ratio(medians['isolated'], medians['in process']):7.2f}x")
-        print(f"  requests to the child      {trips['requests']:7d}")
     if not args.no_class:
         klass = class_throughput(size, args.jobs)
         print(f"\ngrade-class, {klass['submissions']} submissions at -j {args.jobs}:")
