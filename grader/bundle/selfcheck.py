@@ -11,6 +11,7 @@ the hidden checks grade the work.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.i18n import DEFAULT, text
 from grader.paths import PUBLIC_TESTS
 from grader.pipeline import run_submission
 from grader.run import sandbox
@@ -22,13 +23,6 @@ from grader.settings import CALL_TIMEOUT
 from grader.units import UNITS, unit_file
 
 CHECKED, MISSING, ERROR = "checked", "missing", "error"
-HIDDEN_ONLY = "hidden only"
-
-NOT_THE_GRADE = (
-    "These are the public checks: a sanity check on small, fixed cases. They are not your "
-    "grade. The hidden checks grade your work, and they try many more shapes, dims, dtypes, "
-    "extreme values and in-place changes."
-)
 
 
 class PublicSuiteError(RuntimeError):
@@ -102,8 +96,8 @@ def run_public(folder: Path, units: list[str] | None = None, timeout: float = CA
         if unit in problems:
             result.units.append(PublicUnit(unit, ERROR, problems[unit]))
         elif unit not in loaded.units:
-            result.units.append(PublicUnit(unit, MISSING, f"there is no {unit_file(unit)} in "
-                                                          f"{folder}."))
+            result.units.append(PublicUnit(unit, MISSING, text(
+                "pc_no_file", lang, file=unit_file(unit), folder=folder)))
         else:
             items = [o
                      for o in outcomes if o.check.split("/")[0] == unit]
@@ -111,38 +105,39 @@ def run_public(folder: Path, units: list[str] | None = None, timeout: float = CA
     return result
 
 
-def summary(unit: PublicUnit) -> str:
+def summary(unit: PublicUnit, lang: str = DEFAULT) -> str:
     """One honest sentence about a unit's public checks."""
     if unit.status != CHECKED:
         return f"{unit.unit}: {unit.problem}"
     checks = unit.checks()
     passed = sum(c.status == PASSED for c in checks)
     hidden = len(unit.hidden_only())
-    beyond = (f"; {hidden} more check{'s' if hidden != 1 else ''} have no public test at all"
-              if hidden else "")
+    beyond = ("" if not hidden else text("pc_beyond_one", lang) if hidden == 1
+              else text("pc_beyond", lang, count=hidden))
     if passed == len(checks):
-        return (f"{unit.unit}: the public checks found no problem ({passed} of {len(checks)}). "
-                f"That is not a grade: the hidden checks try many more cases{beyond}.")
-    return (f"{unit.unit}: {len(checks) - passed} of {len(checks)} public checks failed. Fix "
-            f"those first; the hidden checks are stricter still{beyond}.")
+        return text("pc_all_passed", lang, unit=unit.unit, passed=passed, total=len(checks),
+                    beyond=beyond)
+    return text("pc_some_failed", lang, unit=unit.unit, failed=len(checks) - passed,
+                total=len(checks), beyond=beyond)
 
 
-def render(result: PublicResult, console) -> None:
-    """The table and feedback of ``dlmath check``, in ``dlmath grade``'s format."""
+def render(result: PublicResult, console, lang: str = DEFAULT) -> None:
+    """The table and feedback of ``dlmath check``, in ``dlmath grade``'s format, in ``lang``."""
     from rich.table import Table
 
     from grader.report.table import STYLE
     from grader.text import rich_escape
 
-    console.print(NOT_THE_GRADE, highlight=False)
-    table = Table(title=f"dlmath check: public checks of {result.folder}")
-    table.add_column("check")
-    table.add_column("status")
+    hidden_only = text("pc_hidden_only", lang)
+    console.print(text("pc_not_the_grade", lang), highlight=False)
+    table = Table(title=text("pc_title", lang, folder=result.folder))
+    table.add_column(text("col_check", lang))
+    table.add_column(text("col_status", lang))
     for unit in result.units:
         checks = unit.checks()
         passed = sum(c.status == PASSED for c in checks)
-        label = (f"{passed} of {len(checks)} public checks passed" if unit.status == CHECKED
-                 else unit.status)
+        label = (text("pc_passed_of", lang, passed=passed, total=len(checks))
+                 if unit.status == CHECKED else text(f"status_{unit.status}", lang))
         table.add_row(f"[bold]{unit.unit}[/bold]", label)
         if unit.status != CHECKED:
             continue
@@ -150,20 +145,21 @@ def render(result: PublicResult, console) -> None:
         for rubric_check in load_rubric()[unit.unit]:
             check = public.get(rubric_check.id)
             if check is None:
-                table.add_row(f"  [dim]{rubric_check.name}[/dim]", f"[dim]{HIDDEN_ONLY}[/dim]")
+                table.add_row(f"  [dim]{rubric_check.name}[/dim]", f"[dim]{hidden_only}[/dim]")
             else:
                 style = STYLE.get(check.status, "white")
-                table.add_row(f"  {rubric_check.name}", f"[{style}]{check.status}[/]")
+                table.add_row(f"  {rubric_check.name}",
+                              f"[{style}]{text(f'status_{check.status}', lang)}[/]")
     console.print(table)
     for flag in result.flags:
-        console.print(f"[bold magenta]flag:[/bold magenta] {rich_escape(flag)}", highlight=False)
+        console.print(f"[bold magenta]{text('flag', lang)}[/bold magenta] {rich_escape(flag)}",
+                      highlight=False)
     for unit in result.units:
         for check in unit.checks():
             if check.status != PASSED:
-                console.print(f"[bold]{check.id}[/bold] ({check.status}): "
+                console.print(f"[bold]{check.id}[/bold] ({text(f'status_{check.status}', lang)}): "
                               f"{rich_escape(check.feedback)}", highlight=False)
     for unit in result.units:
-        console.print(rich_escape(summary(unit)), highlight=False)
+        console.print(rich_escape(summary(unit, lang)), highlight=False)
     if any(unit.hidden_only() for unit in result.units):
-        console.print(f"Checks marked '{HIDDEN_ONLY}' are graded by the hidden checks alone.",
-                      highlight=False)
+        console.print(text("pc_hidden_note", lang, hidden_only=hidden_only), highlight=False)

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     except (SubmissionError, PublicSuiteError) as exc:
         print(f"dlmath check: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    render(result, Console())
+    render(result, Console(), args.lang)
     clean = all(u.status == CHECKED and all(c.status == "passed" for c in u.checks())
                 for u in result.units)
     return 0 if clean else 1

@@ -81,6 +81,22 @@ MESSAGES = {
                              "these are not the student's fault."),
     "checks": "{count} check",
     "checks_plural": "{count} checks",
+    # dlmath check (grader.bundle.selfcheck)
+    "pc_not_the_grade": ("These are the public checks: a sanity check on small, fixed cases. "
+                         "They are not your grade. The hidden checks grade your work, and they "
+                         "try many more shapes, dims, dtypes, extreme values and in-place "
+                         "changes."),
+    "pc_title": "dlmath check: public checks of {folder}",
+    "pc_passed_of": "{passed} of {total} public checks passed",
+    "pc_hidden_only": "hidden only",
+    "pc_no_file": "there is no {file} in {folder}.",
+    "pc_beyond_one": "; 1 more check has no public test at all",
+    "pc_beyond": "; {count} more checks have no public test at all",
+    "pc_all_passed": ("{unit}: the public checks found no problem ({passed} of {total}). "
+                      "That is not a grade: the hidden checks try many more cases{beyond}."),
+    "pc_some_failed": ("{unit}: {failed} of {total} public checks failed. Fix those first; "
+                       "the hidden checks are stricter still{beyond}."),
+    "pc_hidden_note": "Checks marked '{hidden_only}' are graded by the hidden checks alone.",
     # reports: the sandbox line (grader.report.table.confinement_summary)
     "sb_line": "Sandbox: {level}{details}",
     "sb_details": " ({parts})",

@@ -68,6 +68,21 @@ MESSAGES = {
     "root_cause_many": ("可能的根本原因：{named} 自己的检查也未通过（{causes}）；先修正它们，"
                         "这项检查可能就会通过。"),
     "and": " 和 ",
+    # dlmath check (grader.bundle.selfcheck)
+    "pc_not_the_grade": ("这些是公开检查：在小而固定的用例上做的基本检查。它们不是你的成绩。"
+                         "成绩由隐藏检查评定，隐藏检查会尝试多得多的形状、维度、数据类型、"
+                         "极端数值以及对输入的原地修改。"),
+    "pc_title": "dlmath check：{folder} 的公开检查",
+    "pc_passed_of": "{total} 项公开检查通过了 {passed} 项",
+    "pc_hidden_only": "仅隐藏检查",
+    "pc_no_file": "{folder} 中没有 {file}。",
+    "pc_beyond_one": "；另有 1 项检查完全没有公开测试",
+    "pc_beyond": "；另有 {count} 项检查完全没有公开测试",
+    "pc_all_passed": ("{unit}：公开检查没有发现问题（{total} 项中 {passed} 项通过）。"
+                      "这不是成绩：隐藏检查会尝试多得多的用例{beyond}。"),
+    "pc_some_failed": ("{unit}：{total} 项公开检查中有 {failed} 项未通过。先修正这些；"
+                       "隐藏检查更加严格{beyond}。"),
+    "pc_hidden_note": "标为“{hidden_only}”的检查只由隐藏检查评定。",
     # grader.report.table
     "table_title": "dlmath 评分",
     "col_check": "检查",

@@ -80,6 +80,18 @@ def test_check_on_the_stubs_says_not_implemented_and_not_the_grade(bundle):
     assert str(out / "exercises") in text
 
 
+def test_check_speaks_chinese_on_request(bundle):
+    out, _ = bundle
+    done = in_bundle(out, "check", "activations", "--lang", "zh-CN")
+    assert done.returncode == 1, done.stderr
+    text = "".join(done.stdout.split())
+    assert "它们不是你的成绩" in text and "12项公开检查通过了0项" in text
+    assert "仅隐藏检查" in text and "未通过" in text and "尚未实现" in text
+    assert "(未通过):" in text
+    for english in ("public checks", "hidden only", "not your grade", "failed", "status"):
+        assert english not in done.stdout, english
+
+
 def test_check_on_the_solutions_passes_without_claiming_a_grade(bundle, tmp_path):
     out, _ = bundle
     shutil.copy(SOLUTIONS / "activations.py", tmp_path)
