@@ -223,20 +223,20 @@ class Child:
         with self._failures(timeout):
             reply = validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
         if self.tree and reply.get("last", True):  # the call (or run of calls) is over
-            self.tree.kill_strays()  # nothing it started runs on beside the next call
-            self._no_threads_left()
+            with self._failures(timeout):
+                self._nothing_left_running()
         return reply
 
-    def _no_threads_left(self) -> None:
-        """A thread the submission started and left running ends with its child: ``ChildDied``.
+    def _nothing_left_running(self) -> None:
+        """Kill the processes the call left; a thread it left running is ``ChildDied``.
 
-        Threads are not processes (``kill_strays`` spares the runner and all its threads),
-        and one left spinning would take CPU from the calls that follow, and from classmates
-        graded beside it, until the child ends; a unit may not start threads at all.
+        Nothing the call started may run on beside the next call. Threads are not processes
+        (``after_call`` spares the runner and all its threads), and one left spinning would
+        take CPU from the calls that follow, and from classmates graded beside it, until the
+        child ends; a unit may not start threads at all.
         """
-        extra = self.tree.runner_threads() - self.threads
+        extra = self.tree.after_call() - self.threads
         if extra > 0:
-            self.stop()
             raise ChildDied(f"started {extra} thread{'s' * (extra > 1)} that still ran when "
                             "the call returned (a unit may not start threads)")
 

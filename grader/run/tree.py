@@ -13,7 +13,10 @@ import signal
 import time
 from pathlib import Path
 
+from grader.errors import ChildDied
+
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_KILL_PASSES = 8
 
 
 class SandboxTree:
@@ -22,12 +25,16 @@ class SandboxTree:
     def __init__(self, command_pid: int):
         self.command_pid = command_pid
         self._init: int | None = None
+        self._runner: int | None = None
+        self._init_tasks: list[str] | None = None
 
     @property
     def init(self) -> int | None:
         """The namespace's init, looked for once it exists (bubblewrap starts it after us)."""
         if self._init is None:
             self._init = _namespace_init(self.command_pid)
+            # bubblewrap's init is single-threaded: its thread list is read once.
+            self._init_tasks = None if self._init is None else _tasks(self._init)
         return self._init
 
     def processes(self) -> list[int]:
@@ -44,15 +51,30 @@ class SandboxTree:
 
     @property
     def runner(self) -> int | None:
-        """The runner's host pid: the init's first child."""
-        return None if self.init is None else next(iter(_children(self.init)), None)
+        """The runner's host pid: the init's first child (found once: it outlives every call)."""
+        if self._runner is None and self.init is not None:
+            self._runner = next(iter(_children(self.init)), None)
+        return self._runner
 
     def runner_threads(self) -> int:
         """How many threads the runner has (its own, and any the submission started)."""
-        try:
-            return len(os.listdir(f"/proc/{self.runner}/task"))
-        except OSError:
-            return 0
+        return len(_tasks(self.runner))
+
+    def after_call(self) -> int:
+        """Kill every process a call left behind; return the runner's thread count then.
+
+        Runs after every reply, so the usual case (nothing left) is a few reads: the init's
+        children and the runner's. Processes a stray starts while it is being killed are
+        found on the next pass.
+        """
+        for _ in range(_KILL_PASSES):
+            runner = self.runner
+            tasks = _tasks(runner)
+            below = {*_children(runner, tasks), *_children(self.init, self._init_tasks)}
+            if not any(_running(pid) for pid in below - {runner}):  # zombies: the init reaps
+                return len(tasks)
+            self.kill_strays()
+        raise ChildDied("kept starting processes after its call returned")
 
     def kill_strays(self) -> int:
         """Kill every process but the runner (the init's first child); how many there were."""
@@ -95,18 +117,27 @@ def _namespace_pids(pid: int) -> list[str]:
     return line.split()[1:]
 
 
-def _children(pid: int) -> list[int]:
+def _tasks(pid: int | None) -> list[str]:
     try:
-        tasks = os.listdir(f"/proc/{pid}/task")
+        return os.listdir(f"/proc/{pid}/task")
     except OSError:
         return []
+
+
+def _children(pid: int | None, tasks: list[str] | None = None) -> list[int]:
+    """The children of every thread of ``pid`` (``tasks``: its threads, if already listed)."""
     children = []
-    for task in tasks:
-        try:  # plain open(), not pathlib: this runs a few times after every call
-            with open(f"/proc/{pid}/task/{task}/children") as listed:
-                children += [int(child) for child in listed.read().split()]
+    for task in _tasks(pid) if tasks is None else tasks:
+        try:  # os.open, not open() or pathlib: this runs after every call
+            fd = os.open(f"/proc/{pid}/task/{task}/children", os.O_RDONLY)
         except OSError:
             continue
+        try:
+            children += [int(child) for child in os.read(fd, 1 << 16).split()]
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
     return children
 
 

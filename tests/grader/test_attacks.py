@@ -178,7 +178,7 @@ def test_a_reply_the_codec_cannot_decode_is_a_malformed_reply(attacked):
 
 def test_one_student_cannot_kill_a_classmate_or_the_grader(attacked):
     _, facts = attacked
-    assert facts["classmates"]["kill_everyone"] == {"value": "still here"}
+    assert facts["classmates"]["kill_everyone"]["value"] in ("still here", "still here, alone")
     assert facts["classmates"]["classmate_after_kill"]["value"] is not None
 
 

@@ -62,7 +62,10 @@ def _state(pid):
 
 def kill_everyone():
     """kill(-1, SIGKILL): every process this child may signal, except itself."""
-    os.kill(-1, _s["signal"].SIGKILL)
+    try:
+        os.kill(-1, _s["signal"].SIGKILL)
+    except ProcessLookupError:  # nothing else it may signal (the grader killed its strays)
+        return "still here, alone"
     return "still here"
 
 
