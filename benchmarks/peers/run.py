@@ -65,18 +65,18 @@ def build_class(folder: Path) -> dict[str, str]:
     return students
 
 
-def timed(command: list, cwd: Path | None = None) -> float:
+def timed(command: list, cwd: Path | None = None, env: dict | None = None) -> float:
     start = time.monotonic()
-    call(command, cwd)
+    call(command, cwd, env)
     return time.monotonic() - start
 
 
-def call(command: list, cwd: Path | None = None) -> None:
-    """Run ``command``; if it fails, stop with its output."""
+def call(command: list, cwd: Path | None = None, env: dict | None = None) -> None:
+    """Run ``command`` (``env``: variables to add); if it fails, stop with its output."""
     # nbgrader runs `alembic` by name: the tool's own venv goes first on PATH.
     path = f"{Path(command[0]).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PATH": path})
+                          env={**os.environ, "PATH": path, **(env or {})})
     if done.returncode:
         raise SystemExit(f"{' '.join(map(str, command))} failed ({done.returncode}):\n"
                          f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -84,10 +84,16 @@ def call(command: list, cwd: Path | None = None) -> None:
 
 # ---------------------------------------------------------------- dlmath
 
-def run_dlmath(klass: Path, work: Path, jobs: int) -> tuple[float, dict[str, float]]:
-    out = work / f"dlmath-j{jobs}"
-    seconds = timed([DLMATH, "grade-class", klass, "--out", out, "--unit", UNIT,
-                     "-j", str(jobs)])
+def run_dlmath(klass: Path, work: Path, jobs: int,
+               tree: Path | None = None) -> tuple[float, dict[str, float]]:
+    """``tree``: another tree of this project (an older commit's) to grade with instead."""
+    out = work / f"dlmath-j{jobs}{'-' + tree.name if tree else ''}"
+    command = ["grade-class", klass, "--out", out, "--unit", UNIT, "-j", str(jobs)]
+    if tree is None:
+        seconds = timed([DLMATH, *command])
+    else:
+        seconds = timed([sys.executable, "-m", "grader.cli", *command], cwd=tree,
+                        env={"PYTHONPATH": str(tree)})
     reports = sorted((out / REPORTS).glob("*.json"))
     return seconds, {p.stem: json.loads(p.read_text())["score"] for p in reports}
 
@@ -198,6 +204,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2],
                         help="dlmath's -j values to time (default: 1 2)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["nbgrader", "otter"])
+    parser.add_argument("--before", type=Path, metavar="TREE",
+                        help="also grade with this older tree of the project (as unpacked by "
+                             "before_after.py)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dlmath-peers-") as tmp:
@@ -205,6 +214,9 @@ def main() -> None:
         students = build_class(work / "class")
         runs = {}
         for jobs in args.jobs:
+            if args.before:
+                runs[f"dlmath before -j {jobs}"] = run_dlmath(work / "class", work, jobs,
+                                                              args.before.resolve())
             runs[f"dlmath -j {jobs}"] = run_dlmath(work / "class", work, jobs)
         if "nbgrader" not in args.skip:
             runs["nbgrader autograde"] = run_nbgrader(students, work)
