@@ -4,8 +4,10 @@ import argparse
 import os
 from pathlib import Path
 
+from grader.commands import grade_class
+from grader.commands.options import UsageProblem, add_lang_option, check_lang_option, fail
 from grader.run import sandbox
-from grader.settings import UNIT_BUDGET
+from grader.settings import USAGE_ERROR
 
 
 def register(commands) -> None:
@@ -17,7 +19,17 @@ def register(commands) -> None:
                         help="seconds each call may take (the sample class has an endless loop)")
     parser.add_argument("--sandbox", choices=sandbox.MODES, default=sandbox.REQUIRE,
                         help="require the allow-list sandbox (default), or best-effort")
+    add_lang_option(parser)
     parser.set_defaults(run=run)
+
+
+def grading_args(args: argparse.Namespace, submissions: Path, results: Path) -> argparse.Namespace:
+    """The demo's ``grade-class`` command line, read by grade-class's own parser (its defaults)."""
+    parser = argparse.ArgumentParser(prog="dlmath")
+    grade_class.register(parser.add_subparsers())
+    return parser.parse_args(["grade-class", str(submissions), "--out", str(results), "--regrade",
+                              "-j", str(args.jobs), "--timeout", str(args.timeout),
+                              "--sandbox", args.sandbox, "--lang", args.lang])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,14 +39,16 @@ def run(args: argparse.Namespace) -> int:
     from grader.demo import build_demo_class
     from grader.report.class_table import print_class
 
+    try:
+        check_lang_option(args)
+    except UsageProblem as exc:
+        return fail("demo", str(exc), USAGE_ERROR)
     console = Console()
     submissions, results = args.out / "submissions", args.out / "results"
     names = build_demo_class(submissions)
     console.print(f"Grading a sample class of {len(names)} students from {submissions}/: "
                   "full marks, untouched stubs, typical bugs, an endless loop, a crash and a "
                   "torch import.")
-    grading = argparse.Namespace(submissions=submissions, out=results, jobs=args.jobs,
-                                 regrade=True, timeout=args.timeout, units=None,
-                                 sandbox=args.sandbox, budget=UNIT_BUDGET)
+    grading = grading_args(args, submissions, results)
     print_class(grade_with_progress(grading, console), results, console)
     return 0
