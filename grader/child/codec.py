@@ -135,20 +135,6 @@ def decode(header: bytes, buffers: list[bytearray]):
         raise ProtocolError(f"malformed value: {type(exc).__name__}") from None
 
 
-def holds_handle(value) -> bool:
-    """Whether a decoded ``value`` has a ``Handle`` anywhere in it."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Handle):
-            return True
-        if isinstance(node, tuple | list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return False
-
-
 def _from_json(node, buffers, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")

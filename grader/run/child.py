@@ -110,7 +110,6 @@ class Child:
         self.confinement: dict | None = None
         self.generation = 0
         self.loaded: set[str] = set()
-        self.holding = False  # whether a reply since the last release carried a handle
         self._log = None
 
     @property
@@ -147,7 +146,6 @@ class Child:
         self.tree = SandboxTree(self.process.pid) if self.plan.confined else None
         self.reader = codec.FrameReader(parent_read, self._watch if self.tree else None)
         self.loaded = set()
-        self.holding = False
         self._check_confinement()
 
     def _command(self, settings: dict) -> list[str]:
@@ -224,8 +222,6 @@ class Child:
         """The child's next reply (a ``steps`` request has several), or ``ChildError``."""
         with self._failures(timeout):
             reply = validate_reply(self.reader.frame(deadline or time.monotonic() + timeout))
-        # A failed reply may follow handles the child made but could not send: release then too.
-        self.holding = (self.holding or not reply["ok"] or codec.holds_handle(reply["value"]))
         if self.tree and reply.get("last", True):  # the call (or run of calls) is over
             with self._failures(timeout):
                 self._nothing_left_running()

@@ -105,16 +105,15 @@ class Session:
         self.broken = None
 
     def end_item(self) -> None:
-        """Forget the caches the last check left in the child, if it was sent any handle.
+        """Forget the caches the last check left in the child.
 
         The reply is read before the next request, not now: the child forgets while the
         next check gets ready.
         """
         self.settle()
-        if self.child.alive and self.child.holding:
+        if self.child.alive:
             try:
                 self.child.send({"op": "release"}, self.timeout)
-                self.child.holding = False
                 self.owed = 1
             except ChildError:
                 pass
