@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import machine_lines, ratio
+from timing import machine_lines, ratio, side_by_side
 
 from grader.demo import build_demo_class
 from grader.settings import CACHE_ENV
@@ -44,17 +44,15 @@ KERNELS_BEFORE = "0695730"  # before the max_pool2d rewrite (its grader does not
 GRADED = (0,)  # dlmath grade: 0 once it graded, whatever the score
 
 ISOLATION = """
-import json, sys, time
+import json, sys
+sys.path.insert(0, sys.argv[2])  # this checkout's benchmarks/, for timing.py
+from timing import side_by_side
 from grader.paths import SOLUTIONS
 from grader.pipeline import grade
 grade(SOLUTIONS)  # torch and the checks imported; the oracle cache, if any, warm
-times = {"isolated": [], "in process": []}
-for turn in range(int(sys.argv[1])):
-    for mode in sorted(times, reverse=turn % 2 == 1):
-        start = time.perf_counter()
-        grade(SOLUTIONS, isolated=mode == "isolated")
-        times[mode].append(time.perf_counter() - start)
-print(json.dumps({mode: sorted(t)[len(t) // 2] for mode, t in times.items()}))
+print(json.dumps(side_by_side({"isolated": lambda: grade(SOLUTIONS),
+                               "in process": lambda: grade(SOLUTIONS, isolated=False)},
+                              repeats=int(sys.argv[1]), warmup=0)))
 """
 
 
@@ -68,34 +66,38 @@ def unpack(commit: str, into: Path) -> Path:
     return into
 
 
-def in_tree(tree: Path, args: list[str], env: dict[str, str], ok: tuple = (0,)) -> float:
-    """Run ``python ARGS`` in ``tree`` with its own packages first; wall seconds.
+def run_in(tree: Path, args: list[str], env: dict[str, str],
+           ok: tuple = (0,)) -> subprocess.CompletedProcess:
+    """Run ``python ARGS`` in ``tree`` with its own packages first.
 
     An exit status not in ``ok`` stops the benchmark with the command's output.
     """
-    start = time.perf_counter()
     done = subprocess.run([sys.executable, *args], cwd=tree, capture_output=True, text=True,
                           env={**os.environ, **env, "PYTHONPATH": str(tree)})
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(args[:4])} failed in {tree}:\n{done.stderr[-2000:]}")
+    return done
+
+
+def in_tree(tree: Path, args: list[str], env: dict[str, str], ok: tuple = (0,)) -> float:
+    """``run_in``'s wall seconds."""
+    start = time.perf_counter()
+    run_in(tree, args, env, ok)
     return time.perf_counter() - start
 
 
 def fresh_grades(trees: dict[str, Path], env: dict[str, str], repeats: int) -> dict:
     """Median seconds of ``dlmath grade solutions`` per tree, turn about."""
-    times = {name: [] for name in trees}
-    for turn in range(repeats):
-        for name in sorted(trees, reverse=turn % 2 == 1):
-            tree = trees[name]
-            grade = ["-m", "grader.cli", "grade", str(tree / "solutions")]
-            times[name].append(in_tree(tree, grade, env, ok=GRADED))
-    return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+    def grade(tree: Path):
+        return lambda: run_in(tree, ["-m", "grader.cli", "grade", str(tree / "solutions")], env,
+                              ok=GRADED)
+
+    return side_by_side({name: grade(tree) for name, tree in trees.items()},
+                        repeats=repeats, warmup=0)
 
 
 def isolation(tree: Path, env: dict[str, str], repeats: int) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", ISOLATION, str(repeats)], cwd=tree, check=True,
-                          capture_output=True, text=True,
-                          env={**os.environ, **env, "PYTHONPATH": str(tree)})
+    done = run_in(tree, ["-c", ISOLATION, str(repeats), str(BENCHMARKS)], env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
