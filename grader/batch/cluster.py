@@ -15,6 +15,7 @@ thread are in flight at once, so a large class does not sit in memory.
 """
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from itertools import islice
 
@@ -22,6 +23,7 @@ from distributed import Client, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
 from grader.batch.worker import DIED, Graded, error_report, grade_parcel, import_grader
+from grader.run.child import share_cores
 
 IN_FLIGHT_PER_THREAD = 2
 RETRIES = 2  # for a task that raised on a worker (a worker's death is retried by the scheduler)
@@ -35,6 +37,8 @@ class LoadGrader(WorkerPlugin):
 
     def setup(self, worker) -> None:
         import_grader()
+        # Workers usually fill their machine, one per core: no core to spare for polling.
+        share_cores(len(os.sched_getaffinity(0)))
 
 
 def grade_on_cluster(address: str, jobs_left: Iterator, units: list[str] | None,

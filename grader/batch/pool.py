@@ -128,7 +128,8 @@ def _run_pool(jobs_left: Iterator[Job], workers: int, task: Callable[..., Graded
     died and broke the pool; the students not yet started stay in ``jobs_left``.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
+                               initargs=(workers,))
     in_flight: dict = {}
     try:
         while True:

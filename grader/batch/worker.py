@@ -39,10 +39,14 @@ class Graded:
     peak_rss_mb: float
 
 
-def start_worker() -> None:
-    """Pay the startup costs once per worker: torch and the checks' modules."""
+def start_worker(workers: int = 1) -> None:
+    """Pay the startup costs once per worker (torch and the checks' modules); ``workers``
+    grade on this machine at once."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # unwinds, so children are stopped
     import_grader()
+    from grader.run.child import share_cores
+
+    share_cores(workers)
 
 
 def import_grader() -> None:

@@ -31,7 +31,21 @@ MAX_BUFFERS = 4096
 MAX_DEPTH = 64
 _NUMERIC_KINDS = frozenset("biufc")
 _JSON_SCALARS = frozenset({type(None), bool, int, float, str})
-_JSON = json.JSONEncoder(allow_nan=True)  # one encoder: json.dumps(..., **options) makes one a call
+_SAFE_INT = 2**53  # beyond it, an int travels as a string (JSON readers round to a float)
+
+
+def _json_writer():
+    """JSON text of a header tree, by one encoder made once (``JSONEncoder.encode`` makes one
+    per call): the C encoder where it exists, else the standard library's Python one."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(allow_nan=True).encode
+    write = make(None, None, json.encoder.encode_basestring_ascii, None, ": ", ", ",
+                 False, False, True)
+    return lambda tree: "".join(write(tree, 0))
+
+
+_JSON_TEXT = _json_writer()
 
 
 class ProtocolError(Exception):
@@ -61,11 +75,14 @@ def encode(value, opaque=None) -> bytes:
     handle; without it such a value raises ``ProtocolError``.
     """
     buffers: list[bytes] = []
-    header = _JSON.encode(_to_json(value, buffers, opaque, 0)).encode()
-    parts = [struct.pack("<I", len(header)), header, struct.pack("<I", len(buffers))]
+    header = _JSON_TEXT(_to_json(value, buffers, opaque, 0)).encode()
+    parts = [_U32.pack(len(header)), header, _U32.pack(len(buffers))]
     for buffer in buffers:
-        parts += [struct.pack("<Q", len(buffer)), buffer]
+        parts += [_U64.pack(len(buffer)), buffer]
     return b"".join(parts)
+
+
+_U32, _U64 = struct.Struct("<I"), struct.Struct("<Q")
 
 
 def _to_json(value, buffers, opaque, depth):
@@ -77,14 +94,20 @@ def _to_json(value, buffers, opaque, depth):
     if kind is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
         buffers.append(_bytes(value, buffers))
         return {"$nd": [value.dtype.str, list(value.shape), len(buffers) - 1]}
+    if kind is int:
+        return value if -_SAFE_INT < value < _SAFE_INT else {"$int": str(value)}
+    depth += 1
     if kind is tuple:
-        return {"$tuple": [_to_json(item, buffers, opaque, depth + 1) for item in value]}
+        return {"$tuple": [_to_json(item, buffers, opaque, depth) for item in value]}
     if kind is list:
-        return [_to_json(item, buffers, opaque, depth + 1) for item in value]
+        return [_to_json(item, buffers, opaque, depth) for item in value]
+    if kind is dict and all(type(key) is str for key in value):
+        return {"$dict": [[k, _to_json(v, buffers, opaque, depth)] for k, v in value.items()]}
+    depth -= 1
     if isinstance(value, bool | str):
         return value
     if isinstance(value, int | float) and not isinstance(value, np.generic):
-        return {"$int": str(value)} if isinstance(value, int) and abs(value) >= 2**53 else value
+        return {"$int": str(value)} if isinstance(value, int) and abs(value) >= _SAFE_INT else value
     if isinstance(value, Handle):
         return {"$handle": value.id, "type": value.type_name}
     if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in _NUMERIC_KINDS:
@@ -122,6 +145,14 @@ def decode(header: bytes, buffers: list[bytearray]):
 
     Arrays are views of ``buffers``: pass each message its own bytearrays.
     """
+    if header.count(b"[") + header.count(b"{") <= MAX_DEPTH:  # so no deeper than that
+        try:  # the tags turned into values by the JSON reader itself, innermost first
+            return json.loads(header, object_hook=lambda node: _from_tagged(node, buffers))
+        except ProtocolError:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError,
+                RecursionError) as exc:
+            raise ProtocolError(f"malformed message: {type(exc).__name__}") from None
     try:
         tree = json.loads(header)
     except (ValueError, RecursionError) as exc:
@@ -135,20 +166,39 @@ def decode(header: bytes, buffers: list[bytearray]):
         raise ProtocolError(f"malformed value: {type(exc).__name__}") from None
 
 
+def _from_tagged(node: dict, buffers):
+    """The value a tagged JSON object stands for, its contents already decoded."""
+    if "$nd" in node:
+        return _array(node["$nd"], buffers, scalar=False)
+    if "$tuple" in node:
+        return tuple(node["$tuple"])
+    if "$dict" in node:
+        return {str(k): v for k, v in node["$dict"]}
+    return _from_rare_tag(node, buffers)
+
+
 def _from_json(node, buffers, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     kind = type(node)  # json.loads makes exact types only
-    if kind in _JSON_SCALARS:
-        return node
-    if kind is list:
+    if kind is dict:  # the common tags first: every call into a submission pays this
+        if "$nd" in node:
+            return _array(node["$nd"], buffers, scalar=False)
+        depth += 1
+        if "$tuple" in node:
+            return tuple([_from_json(item, buffers, depth) for item in node["$tuple"]])
+        if "$dict" in node:
+            return {str(k): _from_json(v, buffers, depth) for k, v in node["$dict"]}
+    elif kind is list:
         return [_from_json(item, buffers, depth + 1) for item in node]
-    if kind is not dict or len(node) == 0:
+    elif kind in _JSON_SCALARS:
+        return node
+    if kind is not dict:
         raise ProtocolError("unexpected value in header")
-    if "$tuple" in node:
-        return tuple(_from_json(item, buffers, depth + 1) for item in node["$tuple"])
-    if "$dict" in node:
-        return {str(k): _from_json(v, buffers, depth + 1) for k, v in node["$dict"]}
+    return _from_rare_tag(node, buffers)
+
+
+def _from_rare_tag(node: dict, buffers):
     if "$int" in node:
         return int(node["$int"])
     if "$handle" in node:
@@ -162,11 +212,11 @@ def _array(spec, buffers, scalar):
     try:
         dtype_str, shape, index = spec
         dtype = _dtype(dtype_str)
-        shape = tuple(int(side) for side in shape)
+        shape = tuple(map(int, shape))
         buffer = buffers[int(index)]
     except (TypeError, ValueError, IndexError) as exc:
         raise ProtocolError(f"malformed array: {exc}") from None
-    if dtype.kind not in _NUMERIC_KINDS or any(side < 0 for side in shape):
+    if dtype.kind not in _NUMERIC_KINDS or min(shape, default=0) < 0:
         raise ProtocolError("malformed array")
     if math.prod(shape) * dtype.itemsize != len(buffer):
         raise ProtocolError("array size does not match its data")
@@ -233,6 +283,17 @@ def decode_frame(frame: bytes):
     return value
 
 
+def stay_awake(fd: int, seconds: float) -> None:
+    """Poll ``fd`` for up to ``seconds``, yielding the CPU to anyone else, until it is readable.
+
+    A process that sleeps lets its CPU idle, and on a virtual machine an idle CPU takes as
+    long to wake as a whole round trip takes: polling keeps it awake for the next frame.
+    """
+    until = time.monotonic() + seconds
+    while not select.select([fd], [], [], 0)[0] and time.monotonic() < until:
+        os.sched_yield()
+
+
 class FrameReader:
     """Reads frames from a pipe, taking whatever is available at each wake-up.
 
@@ -252,7 +313,11 @@ class FrameReader:
         self.deadline = deadline
         return _read_message(self)
 
+    stay_awake = 0.0  # seconds to poll before sleeping in ``select`` (see ``stay_awake``)
+
     def read(self, size: int) -> bytearray:
+        if len(self.buffer) < size and self.stay_awake:
+            stay_awake(self.fd, self.stay_awake)
         while len(self.buffer) < size:
             if self.deadline is not None:
                 left = self.deadline - time.monotonic()

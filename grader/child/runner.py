@@ -238,7 +238,20 @@ def observe() -> dict:
         "interfaces": interfaces, "root": sorted(os.listdir("/")),
         "processes": resource.getrlimit(resource.RLIMIT_NPROC)[0],
         "memory": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "spawn_refused": _spawn_refused(),
     }
+
+
+def _spawn_refused() -> bool:
+    """Whether this process may not start another (a process and a thread are one system call)."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return True
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return False
 
 
 def _read(path: str) -> str:
@@ -255,7 +268,10 @@ def serve(settings: dict) -> None:
     codec.write_frame(write_fd, codec.encode({"ok": True, "value": observe()}))
     child = Host(settings["first_handle"])
     install_import_guard(child)
+    awake = float(settings.get("stay_awake", 0))
     while True:
+        if awake:
+            codec.stay_awake(read_fd, awake)  # for the next request
         try:
             request = codec.read_frame(read_fd)
         except codec.ChannelClosed:
@@ -279,8 +295,9 @@ def steps(child: Host, request: dict):
 
     Each call after the first takes, at each ``feed`` pair's argument position, that
     element of the previous call's value as the grader would have received it (decoded
-    from the reply; a kept cache is a handle). The run stops after a call that fails or
-    whose value cannot be fed on; that reply, like the last call's, says ``"last": True``.
+    from the reply; a kept cache is a handle); with no ``feed`` the calls are independent.
+    The run stops after a call that fails or whose value cannot be fed on; that reply,
+    like the last call's, says ``"last": True``.
     """
     try:
         feed = [(int(arg), int(item)) for arg, item in request.get("feed", [])]
@@ -296,13 +313,15 @@ def steps(child: Host, request: dict):
                                "args": tuple(args), "kwargs": kwargs,
                                "keep": request.get("keep", [])})
         value = reply.get("value")
-        fed_on = reply["ok"] and isinstance(value, tuple | list) and all(
-            0 <= item < len(value) for _, item in feed)
+        fed_on = reply["ok"] and (not feed or (isinstance(value, tuple | list) and all(
+            0 <= item < len(value) for _, item in feed)))
         reply["last"] = index == len(calls) - 1 or not fed_on
         frame = _encode(reply, child)
         yield frame
         if reply["last"]:
             return
+        if not feed:  # independent calls: nothing to pass on
+            continue
         previous = codec.decode_frame(frame)
         if not previous.get("ok"):  # the value could not be sent: that reply was the last
             return

@@ -25,6 +25,9 @@ class LocalSession(Session):
         self.broken = None
         self.last = None
 
+    def spawn(self) -> None:
+        pass  # no child
+
     def end_item(self) -> None:
         self.local.handles.clear()
 

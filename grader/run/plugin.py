@@ -59,6 +59,25 @@ class GradingRun:
             self.session = LocalSession(scratch, timeout)
         self.outcomes: list[ItemOutcome] = []
         self.scratch = scratch if owns_scratch else None
+        self.loader = None  # a ``grader.run.suite.UnitLoader``, waited for before the checks
+        self.kept = 0  # checks left after leaving out those of units that could not load
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        """Leave out the checks of units that could not load (all of them, if grading stops)."""
+        if self.loader is None:
+            return
+        self.loader.wait()
+        kept, left_out = [], []
+        for item in items:
+            unit = Path(str(item.path)).stem.removeprefix("test_")
+            failed = self.loader.error is not None or unit in self.loader.problems
+            (left_out if failed else kept).append(item)
+        if left_out:
+            items[:] = kept
+            config.hook.pytest_deselected(items=left_out)
+        self.kept = len(items)
 
     @classmethod
     def for_submission(cls, path: Path, timeout: float, sandbox_mode: str,

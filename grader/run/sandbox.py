@@ -338,6 +338,7 @@ def describe(plan: Plan, limits: Limits, seen: dict) -> dict:
     }
     if plan.confined and any("seccomp" in w for w in warnings) is False:
         checks["a seccomp filter"] = bool(seen.get("seccomp"))
+        checks["no new processes"] = bool(seen.get("spawn_refused"))
     if plan.uid is not None:
         checks["its own user"] = seen.get("uid") == plan.uid
         user = "a uid of its own, used by no other child"

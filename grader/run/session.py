@@ -97,6 +97,12 @@ class Session:
             self.owed = 0 if reply.get("last") else self.owed - 1
         self.owed = 0
 
+    def spawn(self) -> None:
+        """Start the child now and confirm it later, at the first load (``Child.spawn``)."""
+        if not self.child.alive:
+            self.child.stop()
+            self.child.spawn()
+
     def has_unit(self, unit: str) -> bool:
         return (self.folder / unit_file(unit)).is_file()
 
@@ -128,6 +134,8 @@ class Session:
         if not self.child.alive:
             self.child.stop()
             self.child.start()
+        elif not self.child.confirmed:  # spawned ahead (``spawn``): its start-up is not charged
+            self.child.confirm()
         path = self.child.unit_path(unit_file(unit))
         try:
             reply = self._request(unit, {"op": "load", "unit": unit, "path": path})
@@ -170,7 +178,8 @@ class Session:
 
         Each call after the first gets, at argument position ``a``, item ``feed[a]`` of the
         previous call's value (an optimizer's new parameter and state, a cell's new hidden
-        state). One request, one reply per call: yields each call's value as it arrives
+        state); with an empty ``feed`` the calls are independent (a schedule's rate at each
+        step). One request, one reply per call: yields each call's value as it arrives
         (``last`` is that call's reply). Every call has its own timeout and is charged to
         the unit's budget, as ``call`` would be; a failure raises at its call, and the rest
         of the run is not made. Stop reading early and the calls the child made meanwhile
@@ -264,8 +273,8 @@ def one_by_one(session: Session, unit: str, fn: str, calls: list[tuple[tuple, di
             args[position] = value[item]
         value = session.call(unit, fn, tuple(args), kwargs, keep)
         yield value
-        if not (isinstance(value, tuple | list) and all(0 <= i < len(value)
-                                                        for i in feed.values())):
+        if feed and not (isinstance(value, tuple | list) and all(0 <= i < len(value)
+                                                                 for i in feed.values())):
             return
 
 

@@ -7,6 +7,7 @@ submission goes to the child through ``GradingRun``'s session.
 
 import contextlib
 import io
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,29 +40,66 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
     """Run ``suite/test_<unit>.py`` for each unit in the child serving ``folder``.
 
     A unit that cannot be imported in the child is not run: its problem is
-    returned instead, and its checks score as errors. The child is started
-    here, before pytest, so that a sandbox that cannot be built stops grading
+    returned instead, and its checks score as errors. The child starts and
+    loads the units while pytest collects the checks, and before any check
+    runs, so that a sandbox that cannot be built stops grading
     (``SandboxUnavailable``) instead of failing checks one by one.
     """
     run = GradingRun(folder, timeout, isolated=isolated, sandbox_mode=sandbox_mode,
                      budget=budget, lang=lang)
-    problems: dict[str, str] = {}
     try:
-        for unit in units:
-            try:
-                run.session.load(unit)
-            except UnitLoadError as exc:
-                problems[unit] = str(exc)
-            except _UNDECODED:
-                run.session.child.stop()  # out of step with us; a fresh child serves the rest
-                problems[unit] = str(UnitLoadError(unit, ChildDied("sent a malformed reply")))
-        runnable = [unit for unit in units if unit not in problems]
-        if runnable:
-            _pytest(run, [suite / f"test_{unit}.py" for unit in runnable])
+        if units:
+            run.session.spawn()  # its start-up overlaps with pytest's collection
+            run.loader = UnitLoader(run.session, units)
+            _pytest(run, [suite / f"test_{unit}.py" for unit in units])
+            if run.loader.error is not None:
+                raise run.loader.error
         confinement = getattr(run.session, "confinement", None)
     finally:
+        if run.loader is not None:
+            run.loader.wait()  # before its child is stopped (collection may have failed)
         run.close()
-    return ChecksRun(run.outcomes, problems, confinement)
+    return ChecksRun(run.outcomes, run.loader.problems if run.loader else {}, confinement)
+
+
+class UnitLoader:
+    """Imports the units in the child, in a thread, while pytest collects the checks.
+
+    ``GradingRun`` waits for it before any check runs and leaves out the checks of the
+    units that could not load. The thread stops at a child that died (a unit that crashed
+    it): the main thread loads the rest, since only it may start a fresh child (``Popen``'s
+    ``preexec_fn`` is not safe beside other threads). An error that stops grading
+    (``SandboxUnavailable``) is kept in ``error`` for the main thread to raise.
+    """
+
+    def __init__(self, session, units: list[str]):
+        self.session, self.pending = session, list(units)
+        self.problems: dict[str, str] = {}
+        self.error: BaseException | None = None
+        child = getattr(session, "child", None)
+        self._thread = threading.Thread(target=self._load,
+                                        args=(lambda: child is None or child.alive,), daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Once the thread is done, load what it left (in this thread: the main one)."""
+        self._thread.join()
+        self._load(lambda: True)
+
+    def _load(self, go_on) -> None:
+        try:
+            while self.pending and self.error is None and go_on():
+                unit = self.pending.pop(0)
+                try:
+                    self.session.load(unit)
+                except UnitLoadError as exc:
+                    self.problems[unit] = str(exc)
+                except _UNDECODED:
+                    self.session.child.stop()  # out of step with us: a fresh child serves the rest
+                    self.problems[unit] = str(UnitLoadError(unit,
+                                                            ChildDied("sent a malformed reply")))
+        except BaseException as exc:  # raised again by the main thread
+            self.error = exc
 
 
 class SuiteError(RuntimeError):
@@ -69,12 +107,16 @@ class SuiteError(RuntimeError):
 
 
 def _pytest(run: GradingRun, files: list[Path]) -> None:
+    if not files:  # pytest would collect the project's own test paths instead
+        raise ValueError("no check files to run")
     args = [*map(str, files), "--rootdir", str(REPO_ROOT), "-c", str(REPO_ROOT / "pyproject.toml"),
             "-p", "no:cacheprovider", "-p", "grader.run.plugin", "-q", "--no-header",
             "--disable-warnings"]
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):  # ours to print
         code = pytest.main(args, plugins=[run])
+    if run.loader.error is not None or (run.loader.problems and not run.kept):
+        return  # the caller raises the error; with no unit loaded, no check was left to run
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         tail = "\n".join(out.getvalue().strip().splitlines()[-15:])
         raise SuiteError(f"the checks could not run (pytest exit {int(code)}):\n{tail}")

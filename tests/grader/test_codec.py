@@ -3,13 +3,16 @@
 import json
 import os
 import struct
+import time
 
 import numpy as np
 import pytest
 
 from grader.child import codec
 from grader.errors import CallTimeout, StudentError
+from grader.run import child as child_module
 from grader.run.session import Session, SubmissionProxy, one_by_one
+from grader.settings import STAY_AWAKE_SECONDS
 
 
 def roundtrip(value):
@@ -63,6 +66,52 @@ def test_malformed_or_unsafe_values_are_refused(header, buffers):
     os.write(write_fd, _frame(header, buffers))
     with pytest.raises(codec.ProtocolError):
         codec.read_frame(read_fd)
+
+
+def test_both_decoders_agree_and_refuse_what_is_nested_too_deeply():
+    """Few brackets: the JSON reader decodes the tags itself; more than ``MAX_DEPTH``: a walk
+    that counts the depth. Either way the same values, and too deep is refused."""
+    few = (np.arange(3.0), {"a": (1, [2.5, None])}, codec.Handle(3, "x"), 2**70, np.float32(2))
+    many = [few] * 30
+    assert repr(roundtrip(few)) == repr(few)
+    assert repr(roundtrip(many)) == repr(many)
+    deep = 1
+    for _ in range(codec.MAX_DEPTH + 2):
+        deep = [deep]
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, _frame(deep))
+    with pytest.raises(codec.ProtocolError, match="too deeply"):
+        codec.read_frame(read_fd)
+
+
+def test_staying_awake_ends_when_a_frame_arrives_or_its_time_is_up():
+    read_fd, write_fd = os.pipe()
+    start = time.monotonic()
+    codec.stay_awake(read_fd, 0.05)
+    assert 0.05 <= time.monotonic() - start < 2
+    os.write(write_fd, b"x")
+    start = time.monotonic()
+    codec.stay_awake(read_fd, 30)
+    assert time.monotonic() - start < 2
+
+
+def test_a_child_and_its_grader_stay_awake_only_with_a_core_each(tmp_path):
+    """As many graders as cores (a pool, Dask workers): polling would take a core another
+    grader needs, so nobody polls."""
+    (tmp_path / "stepper.py").write_text(STEPPER)
+    cores = len(os.sched_getaffinity(0))
+    try:
+        for graders, awake in ((cores, False), (1, cores >= 2)):
+            child_module.share_cores(graders)
+            assert child_module.stay_awake() is awake
+            session = Session(tmp_path, timeout=2, sandbox_mode="best-effort")
+            try:
+                session.load("stepper")
+                assert session.child.reader.stay_awake == (STAY_AWAKE_SECONDS[1] if awake else 0)
+            finally:
+                session.close()
+    finally:
+        child_module.share_cores(1)
 
 
 def test_a_silent_peer_times_out_and_a_closed_one_is_reported():
@@ -154,6 +203,15 @@ def test_a_value_that_cannot_be_fed_on_ends_the_run(stepper):
     _, step = stepper
     values = list(step.steps(_calls(5, bad_at=2), FEED))
     assert [v if isinstance(v, str) else v[1]["t"] for v in values] == [1, "not a pair"]
+
+
+def test_steps_with_nothing_fed_are_independent_calls(stepper):
+    """With no ``feed`` (a schedule's rate at each step), a value that could not be fed on
+    does not end the run: every call is made, as one by one."""
+    session, step = stepper
+    calls = _calls(3, bad_at=1)  # state None each time: every call is step 1
+    assert list(step.steps(calls, {})) == ["not a pair"] * 3
+    assert list(one_by_one(session, "stepper", "step", calls, {})) == ["not a pair"] * 3
 
 
 def test_checks_may_stop_reading_early(stepper):

@@ -145,3 +145,12 @@ def test_capstones_on_stubs_say_what_failed(tmp_path):
     results = run_capstones(EXERCISES, timeout=60)
     assert not any(r.reached for r in results)
     assert all("not implemented yet" in r.message for r in results), results
+
+
+def test_no_units_run_no_checks(tmp_path):
+    """Not even pytest runs: with no file named, it would collect the project's own tests."""
+    from grader.paths import HIDDEN_TESTS
+    from grader.run.suite import run_checks
+
+    run = run_checks(tmp_path, [], HIDDEN_TESTS, 1.0)
+    assert (run.outcomes, run.problems, run.confinement) == ([], {}, None)

@@ -8,6 +8,7 @@ instructor grades on a laptop. The limits are probed in this process.
 """
 
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -97,9 +98,10 @@ def test_no_privilege_can_be_gained(probed):
         assert facts[call] == [-1, EPERM], call
 
 
-def test_processes_are_capped(probed):
+def test_processes_are_refused_or_capped(probed):
+    """The seccomp filter (x86_64) refuses new processes; elsewhere the process limit holds."""
     _, facts = probed
-    assert facts["forks"] < 32
+    assert facts["forks"] == 0 if platform.machine() in ("x86_64", "AMD64") else facts["forks"] < 32
 
 
 def test_nothing_the_submission_started_or_wrote_survives_it(probed):

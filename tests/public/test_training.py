@@ -200,14 +200,22 @@ def torch_lrs(schedule, base_lr, steps, **kwargs):
 
 
 def expect_schedule(submission, schedule, base_lr, steps, alternatives=None, **kwargs):
-    """``lr_at(step, ...)`` for every step 0..``steps`` against torch's scheduler."""
+    """``lr_at(step, ...)`` for every step 0..``steps`` against torch's scheduler.
+
+    The calls are independent, so they go to the child as one request (no ``feed``).
+    """
     settings = ", ".join(f"{k}={v}" for k, v in kwargs.items())
-    for step, want in enumerate(torch_lrs(schedule, base_lr, steps, **kwargs)):
-        got = submission.training.lr_at(step, schedule, base_lr, **kwargs)
+    wants = torch_lrs(schedule, base_lr, steps, **kwargs)
+    calls = [((step, schedule, base_lr), kwargs) for step in range(len(wants))]
+    answered = 0
+    for step, got in enumerate(submission.training.lr_at.steps(calls, {})):
         wrong = {words: fn(step) for words, fn in (alternatives or {}).items()}
-        expect_scalar(got, want, "lr_at", rtol=1e-9, atol=1e-15, alternatives=wrong,
+        expect_scalar(got, wants[step], "lr_at", rtol=1e-9, atol=1e-15, alternatives=wrong,
                       context=f"at step={step} of schedule={schedule!r}, base_lr={base_lr}, "
                               f"{settings}")
+        answered += 1
+    expect(answered == len(wants), f"lr_at answered {answered} of the {len(wants)} steps "
+                                   f"of schedule={schedule!r}.")
 
 
 @pytest.mark.parametrize("schedule, kwargs", [

@@ -83,9 +83,14 @@ def processes():
 
 
 def spawn_daemon(marker):
-    """A double-forked, session-leading sleeper whose command line carries ``marker``."""
+    """A double-forked, session-leading sleeper whose command line carries ``marker``
+    (``refused`` where the sandbox refuses new processes)."""
     os, sys = _module("os"), _module("sys")
-    if os.fork() == 0:
+    try:
+        pid = os.fork()
+    except OSError:
+        return "refused"
+    if pid == 0:
         try:  # never return into the runner from a forked copy of it
             os.setsid()
             if os.fork() == 0:

@@ -4,7 +4,7 @@
 one derived from BaseException (not Exception), and ``too_large`` returns a
 zero-stride view that claims 8 TB: each once killed the runner while it built
 the reply. ``spin_in_a_thread`` leaves a thread spinning after it returns (the
-grader ends stray processes, and a thread is not one). ``hidden_memory``
+seccomp filter refuses to start it; without the filter, the grader finds it). ``hidden_memory``
 fills memory that no process's resident size shows (System V shared memory,
 kept after detaching, and memfd files), past the memory the grader watches.
 """
