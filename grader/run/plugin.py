@@ -107,6 +107,8 @@ class GradingRun:
         return report
 
     def close(self) -> None:
+        if self.loader is not None:
+            self.loader.stop()  # before its child goes (collection may have failed)
         self.session.close()
         if self.scratch is not None:
             remove_scratch(self.scratch)

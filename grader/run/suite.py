@@ -56,8 +56,6 @@ def run_checks(folder: Path, units: list[str], suite: Path, timeout: float,
                 raise run.loader.error
         confinement = getattr(run.session, "confinement", None)
     finally:
-        if run.loader is not None:
-            run.loader.wait()  # before its child is stopped (collection may have failed)
         run.close()
     return ChecksRun(run.outcomes, run.loader.problems if run.loader else {}, confinement)
 
@@ -86,10 +84,18 @@ class UnitLoader:
         self._thread.join()
         self._load(lambda: True)
 
+    def stop(self) -> None:
+        """Load no more: the thread finishes the unit in hand, and ends."""
+        self.pending.clear()
+        self._thread.join()
+
     def _load(self, go_on) -> None:
         try:
-            while self.pending and self.error is None and go_on():
-                unit = self.pending.pop(0)
+            while self.error is None and go_on():
+                try:
+                    unit = self.pending.pop(0)
+                except IndexError:  # all loaded, or stopped
+                    return
                 try:
                     self.session.load(unit)
                 except UnitLoadError as exc:
